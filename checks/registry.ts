@@ -1,0 +1,18 @@
+import type { CommandEntry } from "../src/definition";
+
+/**
+ * Every command of the multi-call binary. Definitions load on first use, so a local check never
+ * evaluates the AWS SDK modules another command needs.
+ */
+export const COMMANDS: CommandEntry[] = [
+  {
+    name: "check_serverscore",
+    summary: "host load as a score 1-100, here or over SSH across hosts or an ELB",
+    load: async () => (await import("./check_serverscore/index")).default,
+  },
+  {
+    name: "serverscore",
+    summary: "print this host's score (the probe check_serverscore runs over SSH)",
+    load: async () => (await import("./serverscore/index")).default,
+  },
+];

@@ -1,0 +1,36 @@
+import type { CheckDefinition } from "../../src/definition";
+import { makeReport } from "../../src/report";
+import { State } from "../../src/state";
+import { sampleHost } from "./host";
+import { parseComponents, parseWindow, SCORE_DESCRIPTION, SCORE_OPTIONS } from "./options";
+import { type Component, type ScoreResult, scoreHost, type Window } from "./score";
+
+interface Options {
+  window: Window;
+  components: Component[];
+}
+
+/** The probe: prints this host's score alone (or its JSON), for people and for check_serverscore --host. */
+export const serverscore: CheckDefinition<Options> = {
+  name: "serverscore",
+  prefix: "SERVERSCORE",
+  summary: "print this host's score, 1 (in danger) to 100 (idle)",
+  description: SCORE_DESCRIPTION,
+  options: SCORE_OPTIONS,
+  examples: ["serverscore --format json --components load,mem,swap"],
+  parse: (args) => ({ window: parseWindow(args.window), components: parseComponents(args.components) }),
+
+  async run(options, ctx) {
+    ctx.stage("reading load and memory");
+    const sample = await sampleHost(options.components.some((c) => c !== "load"), ctx.signal);
+    const result = scoreHost(sample, options.window, options.components);
+    return { ...makeReport({ summary: String(result.score), state: State.OK }), data: result };
+  },
+
+  print(report, format) {
+    const result = report.data as ScoreResult;
+    return format === "json" ? `${JSON.stringify(result)}\n` : `${result.score}\n`;
+  },
+};
+
+export default serverscore;

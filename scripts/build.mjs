@@ -1,0 +1,48 @@
+// Builds dist/bin/aws-checks (standalone, Bun runtime, bytecode) with a symlink per command, and
+// dist/node/ (an esbuild bundle plus one shim per command) for the npm `bin` entries.
+import { execFileSync } from "node:child_process";
+import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const require = createRequire(import.meta.url);
+const bun = join(root, "node_modules", ".bin", "bun");
+const binDir = join(root, "dist", "bin");
+const nodeDir = join(root, "dist", "node");
+
+rmSync(join(root, "dist"), { recursive: true, force: true });
+mkdirSync(binDir, { recursive: true });
+mkdirSync(nodeDir, { recursive: true });
+
+// --bytecode needs CommonJS output; it cuts start-up of an AWS command from ~100 ms to ~30 ms.
+execFileSync(
+  bun,
+  ["build", "--compile", "--bytecode", "--minify", "--format=cjs", "--target=bun-linux-x64",
+   "--outfile", join(binDir, "aws-checks"), join(root, "checks", "bin.ts")],
+  { cwd: root, stdio: ["ignore", "ignore", "inherit"] },
+);
+
+const esbuild = require("esbuild");
+esbuild.buildSync({
+  entryPoints: [join(root, "checks", "node-entry.ts")],
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "cjs",
+  minify: true,
+  outfile: join(nodeDir, "aws-checks-bundle.cjs"),
+  logLevel: "error",
+});
+
+const shim = (command) =>
+  `#!/usr/bin/env node\nrequire("./aws-checks-bundle.cjs").run(${JSON.stringify(command)}, process.argv.slice(2));\n`;
+// The binary itself is the one list of commands.
+const COMMANDS = execFileSync(join(binDir, "aws-checks"), ["--list"], { encoding: "utf8" }).trim().split("\n");
+for (const [file, command] of [["aws-checks", undefined], ...COMMANDS.map((c) => [c, c])]) {
+  writeFileSync(join(nodeDir, `${file}.cjs`), shim(command));
+  chmodSync(join(nodeDir, `${file}.cjs`), 0o755);
+}
+for (const command of COMMANDS) symlinkSync("aws-checks", join(binDir, command));
+console.log(`built dist/bin/aws-checks and ${COMMANDS.length} links; dist/node for npm`);

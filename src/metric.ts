@@ -1,0 +1,37 @@
+import { formatPlain, Range } from "./range";
+
+export type Uom = "" | "s" | "ms" | "B" | "%" | "c";
+
+/** One perfdata item. Thresholds are the ranges in force, echoed as given. */
+export interface Metric {
+  label: string;
+  value: number;
+  uom?: Uom;
+  warning?: Range;
+  critical?: Range;
+  min?: number;
+  max?: number;
+  /**
+   * Per-item metrics (one per instance, queue, host…) may be left out when the 4096-byte budget or the
+   * 50-item cap is reached; aggregate metrics never are. Checks list per-item metrics worst first.
+   */
+  perItem?: boolean;
+}
+
+/** Labels keep to `[A-Za-z0-9_./-]` so no core or Sensu ever needs quoting. */
+export function safeLabel(label: string): string {
+  const cleaned = label.replace(/[^A-Za-z0-9_./-]/g, "_");
+  return cleaned === "" ? "_" : cleaned;
+}
+
+export function renderMetric(m: Metric): string {
+  const fields = [
+    `${safeLabel(m.label)}=${formatPlain(m.value)}${m.uom ?? ""}`,
+    m.warning?.toString() ?? "",
+    m.critical?.toString() ?? "",
+    m.min === undefined ? "" : formatPlain(m.min),
+    m.max === undefined ? "" : formatPlain(m.max),
+  ];
+  while (fields.length > 1 && fields[fields.length - 1] === "") fields.pop();
+  return fields.join(";");
+}

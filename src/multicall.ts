@@ -1,0 +1,60 @@
+import { basename } from "node:path";
+import type { CommandEntry } from "./definition";
+import { exitOnCrash, main, silenceStderr, writeStdout } from "./runner";
+import { State } from "./state";
+import { VERSION } from "./version";
+
+const SELF = "aws-checks";
+
+function usage(commands: CommandEntry[]): string {
+  const visible = commands.filter((c) => !c.hidden);
+  const width = Math.max(...visible.map((c) => c.name.length));
+  return [
+    `Usage: ${SELF} COMMAND [options]   (or run a command's symlink: COMMAND [options])`,
+    "",
+    "Commands:",
+    ...visible.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    `  ${SELF} --list     the command names, one a line`,
+    `  ${SELF} COMMAND --help`,
+    "",
+    "Example:",
+    `  ${SELF} check_serverscore -w 50: -c 25:`,
+    "",
+  ].join("\n");
+}
+
+/**
+ * The multi-call entry: the command is the name the binary was started as (a symlink), or else the
+ * first argument.
+ */
+export async function runMulticall(commands: CommandEntry[], invokedAs: string | undefined, argv: string[]): Promise<void> {
+  silenceStderr();
+  exitOnCrash("AWS-CHECKS");
+  const byName = new Map(commands.map((c) => [c.name, c]));
+  let entry = invokedAs === undefined ? undefined : byName.get(basename(invokedAs));
+  let args = argv;
+  if (entry === undefined && argv.length > 0) {
+    entry = byName.get(argv[0]);
+    args = argv.slice(1);
+  }
+  if (entry !== undefined) {
+    await main(await entry.load(), args);
+    return;
+  }
+  const first = argv[0];
+  let out: string;
+  let code: number = State.UNKNOWN;
+  if (first === "--list") {
+    out = commands.filter((c) => !c.hidden).map((c) => `${c.name}\n`).join("");
+    code = State.OK;
+  } else if (first === "--version" || first === "-V") {
+    out = `${SELF} version ${VERSION}\n`;
+  } else if (first === undefined || first === "--help" || first === "-h") {
+    out = usage(commands);
+  } else {
+    out = `AWS-CHECKS UNKNOWN: unknown command '${first}' (see ${SELF} --list)\n`;
+  }
+  writeStdout(out);
+  process.exit(code);
+}

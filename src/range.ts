@@ -1,0 +1,67 @@
+import { UsageError } from "./errors";
+
+// Strict on purpose: forms the lenient C parser accepts (`:10`, `1:12%`, `1e3`, `+5`, `.5`) are rejected
+// so that a typo never silently becomes a different threshold.
+const NUMBER = String.raw`-?\d+(?:\.\d+)?`;
+const RANGE = new RegExp(`^(@)?(?:(~|${NUMBER}):(${NUMBER})?|(${NUMBER}))$`);
+
+/** A Nagios threshold range `[@][start:][end]`. */
+export class Range {
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    /** `@`: alert when the value is inside [start, end]. */
+    readonly inside = false,
+    private readonly text?: string,
+  ) {}
+
+  static parse(text: string, option = "range"): Range {
+    if (text === "") throw new UsageError(`${option}: missing value (a range such as 10, 10:, ~:10 or @10:20)`);
+    const m = RANGE.exec(text);
+    if (!m) throw new UsageError(`${option}: invalid range '${text}' (use N, N:, ~:N, N:M or @N:M)`);
+    const [, at, startText, endAfterColon, endAlone] = m;
+    let start = 0;
+    let end = Infinity;
+    if (endAlone !== undefined) {
+      end = Number(endAlone);
+    } else {
+      start = startText === "~" ? -Infinity : Number(startText);
+      if (endAfterColon !== undefined) end = Number(endAfterColon);
+      else if (startText === "~") throw new UsageError(`${option}: invalid range '${text}' (~: has no end)`);
+    }
+    if (start > end) throw new UsageError(`${option}: invalid range '${text}' (start is greater than end)`);
+    return new Range(start, end, at === "@", text);
+  }
+
+  /** Alert when the value is below `min` (e.g. a score floor). */
+  static below(min: number): Range {
+    return new Range(min, Infinity);
+  }
+
+  /** Alert when the value is above `max` (values below zero cannot occur for the callers). */
+  static above(max: number): Range {
+    return new Range(-Infinity, max);
+  }
+
+  alertsOn(value: number): boolean {
+    const within = value >= this.start && value <= this.end;
+    return this.inside ? within : !within;
+  }
+
+  toString(): string {
+    if (this.text !== undefined) return this.text;
+    const start = this.start === -Infinity ? "~" : formatPlain(this.start);
+    const prefix = this.inside ? "@" : "";
+    if (this.end === Infinity) return `${prefix}${start}:`;
+    if (this.start === 0 && !this.inside) return formatPlain(this.end);
+    return `${prefix}${start}:${formatPlain(this.end)}`;
+  }
+}
+
+/** A finite number as a plain decimal: no exponent, no locale. */
+export function formatPlain(value: number, maxDecimals = 6): string {
+  if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
+  if (Number.isInteger(value) && Math.abs(value) < 1e21) return BigInt(value).toString();
+  const fixed = value.toFixed(maxDecimals);
+  return fixed.includes(".") ? fixed.replace(/0+$/, "").replace(/\.$/, "") : fixed;
+}

@@ -1,0 +1,163 @@
+import { writeSync } from "node:fs";
+import { helpText, one, parseArgs, positiveNumber } from "./cli";
+import type { Context } from "./context";
+import type { AnyCheck } from "./definition";
+import { CheckError, errorMessage } from "./errors";
+import { type Format, renderJson, renderNagios } from "./render";
+import { type Report, simpleReport } from "./report";
+import { State } from "./state";
+import { VERSION } from "./version";
+
+export interface RunResult {
+  stdout: string;
+  exitCode: number;
+}
+
+export interface RunOptions {
+  env?: Readonly<Record<string, string | undefined>>;
+  now?: () => Date;
+}
+
+/** `--format json` is honoured even when the rest of the command line is wrong. */
+function requestedFormat(argv: string[]): Format {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--format=json" || (argv[i] === "--format" && argv[i + 1] === "json")) return "json";
+  }
+  return "nagios";
+}
+
+function wants(argv: string[], ...flags: string[]): boolean {
+  const end = argv.indexOf("--");
+  return (end === -1 ? argv : argv.slice(0, end)).some((a) => flags.includes(a));
+}
+
+function render(def: AnyCheck, report: Report, format: Format, debug: string[] = []): RunResult {
+  const stdout = def.print && report.state !== State.UNKNOWN
+    ? def.print(report, format)
+    : format === "json"
+      ? renderJson(def.name, report, debug)
+      : renderNagios(def.prefix, report, debug);
+  return { stdout, exitCode: report.state };
+}
+
+function errorReport(def: AnyCheck, err: unknown): Report {
+  if (err instanceof CheckError) return simpleReport(err.state, err.message);
+  return def.mapError?.(err) ?? simpleReport(State.UNKNOWN, errorMessage(err));
+}
+
+/**
+ * Runs one command to completion and returns what to print. Pure: touches no process state, so tests
+ * and the gate can call it in-process. The deadline aborts `ctx.signal` and wins over a promise that
+ * never settles.
+ */
+export async function runCheck(def: AnyCheck, argv: string[], opts: RunOptions = {}): Promise<RunResult> {
+  let format = requestedFormat(argv);
+  if (wants(argv, "-h", "--help")) return { stdout: helpText(def), exitCode: State.UNKNOWN };
+  if (wants(argv, "-V", "--version")) return { stdout: `${def.name} version ${VERSION}\n`, exitCode: State.UNKNOWN };
+
+  let options: unknown;
+  let timeoutSeconds: number;
+  let verbosity: number;
+  try {
+    const args = parseArgs(def, argv);
+    format = one(args.format) as Format;
+    timeoutSeconds = positiveNumber(args.timeout, "--timeout", 10);
+    verbosity = Math.min(Number(args.verbose ?? 0), 3);
+    options = def.parse(args);
+  } catch (err) {
+    return render(def, errorReport(def, err), format);
+  }
+
+  const controller = new AbortController();
+  const debugLines: string[] = [];
+  let stage = "starting";
+  const started = Date.now();
+  const deadline = started + timeoutSeconds * 1000;
+  const ctx: Context = {
+    signal: controller.signal,
+    deadline,
+    timeoutSeconds,
+    env: opts.env ?? {},
+    verbosity,
+    now: opts.now ?? (() => new Date()),
+    stage: (name) => {
+      stage = name;
+      if (verbosity >= 2) debugLines.push(`stage: ${name} (+${Date.now() - started} ms)`);
+    },
+    debug: (level, text) => {
+      if (verbosity >= level) debugLines.push(text);
+    },
+    remainingMs: () => Math.max(0, deadline - Date.now()),
+  };
+
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<Report>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort(new CheckError(`timed out after ${timeoutSeconds}s while ${stage}`));
+      resolve(
+        def.onTimeout?.(stage, timeoutSeconds) ??
+          simpleReport(State.UNKNOWN, `timed out after ${timeoutSeconds}s while ${stage}`),
+      );
+    }, timeoutSeconds * 1000);
+  });
+
+  try {
+    const report = await Promise.race([def.run(options, ctx), timedOut]);
+    return render(def, report, format, debugLines);
+  } catch (err) {
+    // An abort surfaces as whatever error the I/O layer throws; the deadline is the real cause.
+    const report = controller.signal.aborted
+      ? (def.onTimeout?.(stage, timeoutSeconds) ?? simpleReport(State.UNKNOWN, `timed out after ${timeoutSeconds}s while ${stage}`))
+      : errorReport(def, err);
+    if (verbosity >= 3 && err instanceof Error && err.stack) debugLines.push(...err.stack.split("\n"));
+    return render(def, report, format, debugLines);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Writes all of `text` to stdout synchronously, so nothing is lost when the process exits right after. */
+export function writeStdout(text: string): void {
+  const buf = Buffer.from(text);
+  let offset = 0;
+  while (offset < buf.length) {
+    try {
+      offset += writeSync(1, buf, offset);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EAGAIN") return;
+    }
+  }
+}
+
+/**
+ * Keeps stderr empty: cores merge it into the plugin output (Icinga 2, Sensu) or show it instead
+ * (Nagios). Runtime and SDK warnings (e.g. the AWS SDK's Node-version warning) are dropped.
+ */
+export function silenceStderr(): void {
+  process.removeAllListeners("warning");
+  process.emitWarning = () => {};
+  const drop = () => {};
+  console.warn = drop;
+  console.error = drop;
+  console.debug = drop;
+  console.trace = drop;
+}
+
+/** Ends the process with an UNKNOWN line from any uncaught error: a crash must never read as WARNING. */
+export function exitOnCrash(prefix: string): void {
+  const crash = (err: unknown) => {
+    writeStdout(`${prefix} UNKNOWN: internal error: ${errorMessage(err).split("\n")[0]}\n`);
+    process.exit(State.UNKNOWN);
+  };
+  process.on("uncaughtException", crash);
+  process.on("unhandledRejection", crash);
+}
+
+/** The only code that touches the process: run, print, exit. */
+export async function main(def: AnyCheck, argv: string[]): Promise<never> {
+  exitOnCrash(def.prefix);
+  const { stdout, exitCode } = await runCheck(def, argv, { env: process.env });
+  writeStdout(stdout);
+  // Exit at once: a hung socket or child must not keep a finished check alive.
+  process.exit(exitCode);
+}
