@@ -137,10 +137,12 @@ export function silenceStderr(): void {
   process.removeAllListeners("warning");
   process.emitWarning = () => {};
   const drop = () => {};
+  /* eslint-disable no-console -- replacing the console is the point here */
   console.warn = drop;
   console.error = drop;
   console.debug = drop;
   console.trace = drop;
+  /* eslint-enable no-console */
 }
 
 /** Ends the process with an UNKNOWN line from any uncaught error: a crash must never read as WARNING. */
