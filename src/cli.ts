@@ -61,7 +61,9 @@ export function normalizeArgv(argv: string[], options: Record<string, OptionSpec
       break;
     }
     const long = valued.get(arg);
-    if (long !== undefined && i + 1 < argv.length) {
+    if (long !== undefined) {
+      // yargs would quietly use the default for a trailing `-t`; getopt calls it a missing argument.
+      if (i + 1 >= argv.length) throw new UsageError(`--${long}: missing value`);
       out.push(`--${long}=${argv[++i]}`);
       continue;
     }
@@ -90,8 +92,23 @@ function buildParser(def: CheckDefinition, options: Record<string, OptionSpec>, 
     .exitProcess(false)
     .parserConfiguration({ "camel-case-expansion": false, "boolean-negation": false, "short-option-groups": true })
     .fail((msg, err) => {
-      throw new UsageError((msg ?? err?.message ?? "invalid arguments").replace(/\s*\n\s*/g, "; "));
+      throw new UsageError(usageMessage(msg ?? err?.message ?? "invalid arguments", argv));
     });
+}
+
+/** yargs' messages, reworded to name the option as the user typed it. */
+function usageMessage(msg: string, argv: string[]): string {
+  const unknown = /^Unknown arguments?: (.+)$/.exec(msg);
+  if (unknown) {
+    const name = unknown[1].split(", ")[0];
+    const typed = name.length === 1 ? `-${name}` : `--${name}`;
+    // yargs names positional arguments the same way; only a typed flag is an unknown option.
+    const isFlag = argv.some((a) => a === typed || a.startsWith(`${typed}=`) || (name.length === 1 && /^-[A-Za-z]+$/.test(a) && a.includes(name)));
+    return isFlag ? `unknown option '${typed}'` : `unexpected argument '${name}'`;
+  }
+  const choice = /Argument: (\S+), Given: "(.*)", Choices: (.+)$/m.exec(msg);
+  if (choice) return `--${choice[1]}: expected ${choice[3].replace(/"/g, "")}, got '${choice[2]}'`;
+  return msg.replace(/\s*\n\s*/g, "; ");
 }
 
 export function helpText(def: CheckDefinition): string {

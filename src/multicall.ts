@@ -1,5 +1,6 @@
 import { basename } from "node:path";
 import type { CommandEntry } from "./definition";
+import { HELP_WIDTH, wrap } from "./help";
 import { exitOnCrash, main, silenceStderr, writeStdout } from "./runner";
 import { State } from "./state";
 import { VERSION } from "./version";
@@ -9,11 +10,17 @@ const SELF = "aws-checks";
 function usage(commands: CommandEntry[]): string {
   const visible = commands.filter((c) => !c.hidden);
   const width = Math.max(...visible.map((c) => c.name.length));
+  // Summaries wrap under themselves so the page keeps to 80 columns whatever commands are added.
+  const entry = (c: CommandEntry) => {
+    const [first, ...rest] = wrap(c.summary, HELP_WIDTH, width + 4);
+    return [`  ${c.name.padEnd(width)}  ${first.trimStart()}`, ...rest];
+  };
   return [
-    `Usage: ${SELF} COMMAND [options]   (or run a command's symlink: COMMAND [options])`,
+    `Usage: ${SELF} COMMAND [options]`,
+    "       COMMAND [options]   (through the command's symlink in the same folder)",
     "",
     "Commands:",
-    ...visible.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...visible.flatMap(entry),
     "",
     `  ${SELF} --list     the command names, one a line`,
     `  ${SELF} COMMAND --help`,

@@ -61,7 +61,9 @@ export class Range {
 /** A finite number as a plain decimal: no exponent, no locale. */
 export function formatPlain(value: number, maxDecimals = 6): string {
   if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
-  if (Number.isInteger(value) && Math.abs(value) < 1e21) return BigInt(value).toString();
+  // Every double from 2^53 up is an integer, and toString/toFixed switch to exponents at 1e21: BigInt never does.
+  if (Number.isInteger(value)) return BigInt(value).toString();
   const fixed = value.toFixed(maxDecimals);
-  return fixed.includes(".") ? fixed.replace(/0+$/, "").replace(/\.$/, "") : fixed;
+  const trimmed = fixed.includes(".") ? fixed.replace(/0+$/, "").replace(/\.$/, "") : fixed;
+  return trimmed === "-0" ? "0" : trimmed;
 }

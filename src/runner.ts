@@ -145,10 +145,19 @@ export function silenceStderr(): void {
   /* eslint-enable no-console */
 }
 
-/** Ends the process with an UNKNOWN line from any uncaught error: a crash must never read as WARNING. */
+let crashPrefix: string | undefined;
+
+/**
+ * Ends the process with an UNKNOWN line from any uncaught error: a crash must never read as WARNING.
+ * Called again (the multi-call entry, then the command), it only changes the prefix: a second pair of
+ * handlers would never run, as the first one exits.
+ */
 export function exitOnCrash(prefix: string): void {
+  const installed = crashPrefix !== undefined;
+  crashPrefix = prefix;
+  if (installed) return;
   const crash = (err: unknown) => {
-    writeStdout(`${prefix} UNKNOWN: internal error: ${errorMessage(err).split("\n")[0]}\n`);
+    writeStdout(`${crashPrefix} UNKNOWN: internal error: ${errorMessage(err).split("\n")[0]}\n`);
     process.exit(State.UNKNOWN);
   };
   process.on("uncaughtException", crash);
