@@ -6,6 +6,11 @@ import type { CommandEntry } from "../src/definition";
  */
 export const COMMANDS: CommandEntry[] = [
   {
+    name: "check_instance_events",
+    summary: "EC2 scheduled events (reboot, retirement, stop, maintenance)",
+    load: async () => (await import("./check_instance_events/index")).default,
+  },
+  {
     name: "check_serverscore",
     summary: "host load as a score 1-100, here or over SSH across hosts or an ELB",
     load: async () => (await import("./check_serverscore/index")).default,

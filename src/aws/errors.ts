@@ -1,0 +1,95 @@
+import { errorMessage } from "../errors";
+import { type Report, simpleReport } from "../report";
+import { State } from "../state";
+
+// IAM action prefixes of the clients the suite uses (the SDK's client name -> IAM service prefix).
+const IAM_PREFIX: Record<string, string> = {
+  EC2Client: "ec2",
+  SQSClient: "sqs",
+  ElasticLoadBalancingClient: "elasticloadbalancing",
+  STSClient: "sts",
+  CloudWatchClient: "cloudwatch",
+};
+
+interface Annotated {
+  $action?: string;
+}
+
+type Middleware = (
+  next: (args: unknown) => Promise<unknown>,
+  context: { clientName?: string; commandName?: string },
+) => (args: unknown) => Promise<unknown>;
+
+/** Tags every error a client throws with the IAM action of the call, e.g. `ec2:DescribeInstanceStatus`. */
+export function annotateErrors(client: { middlewareStack: { add: (...args: never[]) => void } }): void {
+  const middleware: Middleware = (next, context) => async (args) => {
+    try {
+      return await next(args);
+    } catch (err) {
+      if (err && typeof err === "object") {
+        const prefix = IAM_PREFIX[context.clientName ?? ""] ?? "aws";
+        (err as Annotated).$action = `${prefix}:${(context.commandName ?? "call").replace(/Command$/, "")}`;
+      }
+      throw err;
+    }
+  };
+  (client.middlewareStack.add as unknown as (m: Middleware, o: object) => void)(middleware, {
+    step: "initialize",
+    name: "awsChecksErrorAnnotation",
+  });
+}
+
+const NO_CREDENTIALS = /could not load credentials|credential.*(missing|not found)|unable to (find|load) credentials/i;
+const CODES = {
+  expired: ["ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"],
+  rejected: ["AuthFailure", "InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch", "IncompleteSignature", "InvalidAccessKeyId"],
+  denied: ["UnauthorizedOperation", "AccessDenied", "AccessDeniedException", "UnauthorizedAccess", "OptInRequired"],
+  throttled: ["Throttling", "ThrottlingException", "RequestLimitExceeded", "RequestThrottled", "TooManyRequestsException", "SlowDown", "RequestThrottledException"],
+};
+const NETWORK = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ECONNRESET", "ETIMEDOUT", "EPIPE", "TimeoutError"];
+
+interface SdkError {
+  name?: string;
+  code?: string;
+  message?: string;
+  $action?: string;
+  $metadata?: { httpStatusCode?: number; attempts?: number };
+  $fault?: string;
+}
+
+/** What went wrong with an AWS call, in words an operator can act on; UNKNOWN unless the check says more. */
+export function awsErrorText(err: unknown): string {
+  const e = (err ?? {}) as SdkError;
+  const name = e.name ?? "";
+  const code = e.code ?? name;
+  const action = e.$action ?? "an AWS call";
+  const message = errorMessage(err).split("\n")[0];
+  const attempts = e.$metadata?.attempts;
+
+  if (name === "CredentialsProviderError" || NO_CREDENTIALS.test(message)) {
+    return `no AWS credentials found for ${action} (set AWS_PROFILE or AWS_ACCESS_KEY_ID, or run on an instance with a role)`;
+  }
+  if (/region is missing/i.test(message)) return "no region: pass --region or set AWS_REGION";
+  if (CODES.expired.includes(code)) return `AWS credentials have expired (${code} on ${action}): refresh them`;
+  if (CODES.rejected.includes(code)) return `AWS rejected the credentials (${code} on ${action})`;
+  if (CODES.denied.includes(code)) {
+    const named = /perform:?\s+([a-z0-9-]+:[A-Za-z0-9]+)/.exec(message)?.[1];
+    return `access denied: the credentials may not call ${named ?? action} (${code})`;
+  }
+  if (CODES.throttled.includes(code)) {
+    return `throttled by AWS on ${action}${attempts ? ` after ${attempts} attempts` : ""} (${code}); raise --max-attempts or call less often`;
+  }
+  if (NETWORK.includes(code) || NETWORK.some((n) => message.includes(n))) {
+    return `AWS endpoint unreachable for ${action}: ${message}`;
+  }
+  if (name === "SyntaxError" || /deserializ|unexpected (end|token)|xml|parse/i.test(message) || e.$metadata?.httpStatusCode === 200) {
+    return `unparseable answer from ${action}: ${message}`;
+  }
+  const status = e.$metadata?.httpStatusCode;
+  return `${action} failed: ${code || "error"}${status ? ` (HTTP ${status})` : ""}: ${message}`;
+}
+
+/** The one mapping from an AWS error to a report. */
+export function describeAwsError(err: unknown): Report {
+  return simpleReport(State.UNKNOWN, awsErrorText(err));
+}
