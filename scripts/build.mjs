@@ -1,7 +1,7 @@
 // Builds dist/bin/aws-checks (standalone, Bun runtime, bytecode) with a symlink per command, and
 // dist/node/ (an esbuild bundle plus one shim per command) for the npm `bin` entries.
 import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,10 +9,13 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const require = createRequire(import.meta.url);
 const bun = join(root, "node_modules", ".bin", "bun");
-const binDir = join(root, "dist", "bin");
-const nodeDir = join(root, "dist", "node");
+const dist = join(root, "dist");
+// Built aside and swapped in at the end, so tests running meanwhile never see a half-built dist/.
+const staging = join(dist, `.staging-${process.pid}`);
+const binDir = join(staging, "bin");
+const nodeDir = join(staging, "node");
 
-rmSync(join(root, "dist"), { recursive: true, force: true });
+rmSync(staging, { recursive: true, force: true });
 mkdirSync(binDir, { recursive: true });
 mkdirSync(nodeDir, { recursive: true });
 
@@ -45,4 +48,12 @@ for (const [file, command] of [["aws-checks", undefined], ...COMMANDS.map((c) =>
   chmodSync(join(nodeDir, `${file}.cjs`), 0o755);
 }
 for (const command of COMMANDS) symlinkSync("aws-checks", join(binDir, command));
+
+for (const part of ["bin", "node"]) {
+  const target = join(dist, part);
+  const old = join(staging, `${part}.old`);
+  if (existsSync(target)) renameSync(target, old);
+  renameSync(join(staging, part), target);
+}
+rmSync(staging, { recursive: true, force: true });
 console.log(`built dist/bin/aws-checks and ${COMMANDS.length} links; dist/node for npm`);
