@@ -83,12 +83,13 @@ export function allOptions(def: CheckDefinition): Record<string, OptionSpec> {
 }
 
 function buildParser(def: CheckDefinition, options: Record<string, OptionSpec>, argv: string[]) {
+  // help and version off before the options: yargs warns (on stderr) about a "version" option otherwise.
   return yargs(argv)
     .scriptName(def.name)
-    .options(options)
-    .strict()
     .help(false)
     .version(false)
+    .options(options)
+    .strict()
     .exitProcess(false)
     .parserConfiguration({ "camel-case-expansion": false, "boolean-negation": false, "short-option-groups": true })
     .fail((msg, err) => {
