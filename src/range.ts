@@ -61,9 +61,17 @@ export class Range {
 /** A finite number as a plain decimal: no exponent, no locale. */
 export function formatPlain(value: number, maxDecimals = 6): string {
   if (!Number.isFinite(value)) throw new RangeError(`not a finite number: ${value}`);
-  // Every double from 2^53 up is an integer, and toString/toFixed switch to exponents at 1e21: BigInt never does.
-  if (Number.isInteger(value)) return BigInt(value).toString();
+  // Every double from 2^53 up is an integer; from 1e21 toString() uses an exponent, which Sensu misreads.
+  if (Number.isInteger(value)) return expandExponent(String(value));
   const fixed = value.toFixed(maxDecimals);
   const trimmed = fixed.includes(".") ? fixed.replace(/0+$/, "").replace(/\.$/, "") : fixed;
   return trimmed === "-0" ? "0" : trimmed;
+}
+
+/** `1.5e+300` -> `15` and 299 zeros: the shortest digits that read back as the same double. */
+function expandExponent(text: string): string {
+  const m = /^(-?)(\d)(?:\.(\d+))?e\+(\d+)$/.exec(text);
+  if (!m) return text;
+  const digits = m[2] + (m[3] ?? "");
+  return m[1] + digits + "0".repeat(Number(m[4]) - (digits.length - 1));
 }
