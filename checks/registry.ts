@@ -11,6 +11,18 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./check_instance_events/index")).default,
   },
   {
+    name: "check_efs_mount",
+    summary: "EFS/NFS (or any) mount: mounted, right file system, answering, in fstab",
+    load: async () => (await import("./check_efs_mount/index")).default,
+  },
+  {
+    // check_efs_mount re-executes the binary as this command to touch a mount in a killable child.
+    name: "__mount-probe",
+    summary: "internal: probe one mount for check_efs_mount",
+    hidden: true,
+    load: async () => (await import("./check_efs_mount/probe-command")).default,
+  },
+  {
     name: "check_serverscore",
     summary: "host load as a score 1-100, here or over SSH across hosts or an ELB",
     load: async () => (await import("./check_serverscore/index")).default,

@@ -1,0 +1,123 @@
+import { randomBytes } from "node:crypto";
+import {
+  closeSync, fsyncSync, opendirSync, openSync, readFileSync, statfsSync, unlinkSync, writeSync,
+} from "node:fs";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { one } from "../../src/cli";
+import type { CheckDefinition } from "../../src/definition";
+import { UsageError } from "../../src/errors";
+import { makeReport } from "../../src/report";
+import { State } from "../../src/state";
+
+/** The hidden command check_efs_mount re-executes itself as, so that a hung mount blocks only a child. */
+export const PROBE_COMMAND = "__mount-probe";
+
+export interface FsError {
+  op: string;
+  code: string;
+  message: string;
+}
+
+/** What the probe prints (one JSON line); `ms` is how long the file system took to answer. */
+export interface ProbeAnswer {
+  statfs?: { type: number; bsize: number; blocks: number; bfree: number; bavail: number };
+  error?: FsError;
+  write?: { ok: true } | ({ ok: false } & FsError);
+  ms: number;
+}
+
+function fsError(op: string, err: unknown): FsError {
+  const e = err as NodeJS.ErrnoException;
+  return { op, code: e.code ?? "EUNKNOWN", message: (e.message ?? String(err)).replace(/^[A-Z]+: /, "") };
+}
+
+/** Create, write, fsync, read back and delete a uniquely named file; fsync makes an NFS server commit it. */
+function writeTest(dir: string): NonNullable<ProbeAnswer["write"]> {
+  const file = join(dir, `.aws-checks-write-test.${hostname()}.${process.pid}.${randomBytes(6).toString("hex")}`);
+  const token = `aws-checks write test ${new Date().toISOString()}\n`;
+  let op = "create";
+  let created = false;
+  try {
+    const fd = openSync(file, "wx", 0o600);
+    created = true;
+    try {
+      op = "write";
+      writeSync(fd, token);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    op = "read";
+    if (readFileSync(file, "utf8") !== token) return { ok: false, op, code: "EMISMATCH", message: "read back other data than written" };
+    op = "delete";
+    unlinkSync(file);
+    created = false;
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, ...fsError(op, err) };
+  } finally {
+    if (created) {
+      try {
+        unlinkSync(file);
+      } catch {
+        // Reported through the failed step already.
+      }
+    }
+  }
+}
+
+/** statfs, then one directory entry (enough to make the server answer a READDIR), then the write test. */
+export function probePath(path: string, withWriteTest: boolean): ProbeAnswer {
+  const started = performance.now();
+  const ms = () => Math.round((performance.now() - started) * 1000) / 1000;
+  let op = "statfs";
+  try {
+    const s = statfsSync(path);
+    // Bun reports the fragment size f_frsize, which df multiplies blocks by; Node only f_bsize.
+    const bsize = (s as unknown as { frsize?: number }).frsize ?? s.bsize;
+    op = "readdir";
+    const dir = opendirSync(path);
+    try {
+      dir.readSync();
+    } finally {
+      dir.closeSync();
+    }
+    const answer: ProbeAnswer = {
+      statfs: { type: Number(s.type), bsize: Number(bsize), blocks: Number(s.blocks), bfree: Number(s.bfree), bavail: Number(s.bavail) },
+      ms: 0,
+    };
+    if (withWriteTest) answer.write = writeTest(path);
+    answer.ms = ms();
+    return answer;
+  } catch (err) {
+    return { error: fsError(op, err), ms: ms() };
+  }
+}
+
+interface Options {
+  path: string;
+  writeTest: boolean;
+}
+
+export const mountProbe: CheckDefinition<Options> = {
+  name: PROBE_COMMAND,
+  prefix: "MOUNT",
+  summary: "internal: the child process check_efs_mount runs to touch one mount (prints JSON)",
+  options: {
+    path: { type: "string", placeholder: "DIR", describe: "Directory to probe" },
+    "write-test": { type: "boolean", describe: "Also create, read and delete a file there" },
+  },
+  examples: [`aws-checks ${PROBE_COMMAND} --path /mnt/efs --write-test`],
+  parse(args) {
+    const path = one(args.path);
+    if (path === undefined || !path.startsWith("/")) throw new UsageError("--path: an absolute directory is required");
+    return { path, writeTest: args["write-test"] === true };
+  },
+  async run(options) {
+    return { ...makeReport({ summary: "probed", state: State.OK }), data: probePath(options.path, options.writeTest) };
+  },
+  print: (report) => `${JSON.stringify(report.data)}\n`,
+};
+
+export default mountProbe;
