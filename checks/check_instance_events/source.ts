@@ -1,8 +1,8 @@
 import {
   DescribeInstanceStatusCommand,
-  type DescribeInstanceStatusCommandInput,
   EC2Client,
   type Filter,
+  type InstanceStatus,
   paginateDescribeInstances,
   paginateDescribeInstanceStatus,
 } from "@aws-sdk/client-ec2";
@@ -25,7 +25,8 @@ export interface RegionEvents {
 }
 
 const PAGE = 1000;
-const IDS_PER_CALL = 100; // DescribeInstanceStatus takes at most 100 InstanceIds
+const IDS_PER_STATUS_CALL = 100; // DescribeInstanceStatus takes at most 100 InstanceIds
+const IDS_PER_NAME_CALL = 200; // an EC2 filter takes at most 200 values
 
 /** The EC2 side of check_instance_events: statuses with their events, then Name tags in batches. */
 export class Ec2EventsSource {
@@ -47,29 +48,35 @@ export class Ec2EventsSource {
       matchedByTags = ids.length;
       if (ids.length === 0) return { instances: 0, events: [], matchedByTags };
     }
-    const statuses = ids.length > 0 ? await this.statusesOf(ids, selection.includeStopped) : await this.allStatuses(selection.includeStopped);
-    const events: ScheduledEvent[] = [];
-    for (const s of statuses) {
-      for (const e of s.Events ?? []) {
-        if (!s.InstanceId || !e.NotBefore) continue;
-        events.push({
-          instanceId: s.InstanceId,
-          region: this.region,
-          code: e.Code ?? "unknown",
-          description: e.Description ?? "",
-          notBefore: e.NotBefore,
-        });
+    const result: RegionEvents = { instances: 0, events: [], matchedByTags };
+    // Pages are reduced as they arrive: a 10,000-instance fleet never sits in memory as SDK objects.
+    const take = (page: InstanceStatus[] | undefined) => {
+      for (const s of page ?? []) {
+        result.instances++;
+        for (const e of s.Events ?? []) {
+          if (!s.InstanceId || !e.NotBefore) continue;
+          result.events.push({
+            instanceId: s.InstanceId,
+            region: this.region,
+            code: e.Code ?? "unknown",
+            description: e.Description ?? "",
+            notBefore: e.NotBefore,
+          });
+        }
       }
-    }
-    return { instances: statuses.length, events, matchedByTags };
+    };
+    if (ids.length > 0) await this.statusesOf(ids, selection.includeStopped, take);
+    else await this.allStatuses(selection.includeStopped, take);
+    return result;
   }
 
-  /** Fills in Name tags, one DescribeInstances call per 100 instances that have events. */
+  /** Fills in Name tags, one DescribeInstances call per 200 instances that have events. */
   async addNames(events: ScheduledEvent[]): Promise<void> {
     const ids = [...new Set(events.map((e) => e.instanceId))];
     const names = new Map<string, string>();
-    for (const batch of batches(ids, IDS_PER_CALL)) {
-      const pages = paginateDescribeInstances({ client: this.ec2 }, { InstanceIds: batch }, this.conn.sendOptions);
+    for (const batch of batches(ids, IDS_PER_NAME_CALL)) {
+      const input = { Filters: [{ Name: "instance-id", Values: batch }] };
+      const pages = paginateDescribeInstances({ client: this.ec2, pageSize: PAGE }, input, this.conn.sendOptions);
       for await (const page of pages) {
         for (const r of page.Reservations ?? []) {
           for (const i of r.Instances ?? []) {
@@ -93,29 +100,25 @@ export class Ec2EventsSource {
     return ids;
   }
 
-  private async allStatuses(includeStopped: boolean) {
-    const input: DescribeInstanceStatusCommandInput = { IncludeAllInstances: includeStopped };
-    const out = [];
+  private async allStatuses(includeStopped: boolean, take: (page: InstanceStatus[] | undefined) => void) {
+    const input = { IncludeAllInstances: includeStopped };
     for await (const page of paginateDescribeInstanceStatus({ client: this.ec2, pageSize: PAGE }, input, this.conn.sendOptions)) {
-      out.push(...(page.InstanceStatuses ?? []));
+      take(page.InstanceStatuses);
     }
-    return out;
   }
 
   // MaxResults may not be sent with InstanceIds, so these calls go in batches of 100 without a page size.
-  private async statusesOf(ids: string[], includeStopped: boolean) {
-    const out = [];
-    for (const batch of batches(ids, IDS_PER_CALL)) {
+  private async statusesOf(ids: string[], includeStopped: boolean, take: (page: InstanceStatus[] | undefined) => void) {
+    for (const batch of batches(ids, IDS_PER_STATUS_CALL)) {
       let token: string | undefined;
       do {
         const page = await this.ec2.send(
           new DescribeInstanceStatusCommand({ InstanceIds: batch, IncludeAllInstances: includeStopped, NextToken: token }),
           this.conn.sendOptions,
         );
-        out.push(...(page.InstanceStatuses ?? []));
+        take(page.InstanceStatuses);
         token = page.NextToken || undefined;
       } while (token);
     }
-    return out;
   }
 }
