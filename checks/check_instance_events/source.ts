@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import type { AwsConnection } from "../../src/aws/connect";
 import { batches } from "../../src/aws/regions-run";
+import { releaseMemory } from "../../src/memory";
 import type { ScheduledEvent } from "./events";
 
 export interface Selection {
@@ -51,6 +52,7 @@ export class Ec2EventsSource {
     const result: RegionEvents = { instances: 0, events: [], matchedByTags };
     // Pages are reduced as they arrive: a 10,000-instance fleet never sits in memory as SDK objects.
     const take = (page: InstanceStatus[] | undefined) => {
+      releaseMemory();
       for (const s of page ?? []) {
         result.instances++;
         for (const e of s.Events ?? []) {
