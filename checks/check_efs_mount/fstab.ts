@@ -54,7 +54,7 @@ export interface FstabAudit {
 export function auditFstab(entries: FstabEntry[], mountPoint: string, expectedType: string, fstabPath: string): FstabAudit {
   const entry = entries.findLast((e) => e.mountPoint === mountPoint);
   if (entry === undefined) {
-    return { problem: "not in fstab", fix: `add an entry to ${fstabPath} (with _netdev for EFS/NFS) so it is mounted at boot` };
+    return { problem: "not in fstab", fix: `add an entry to ${fstabPath}, with _netdev for EFS/NFS, so it is mounted at boot` };
   }
   const where = `${fstabPath} line ${entry.line}`;
   if (entry.options.includes("noauto") && !entry.options.some((o) => o.startsWith("x-systemd.automount"))) {

@@ -63,6 +63,7 @@ export const checkEfsMount: CheckDefinition<Options> = {
   async run(options, ctx) {
     ctx.stage("reading the mount table");
     const mounts = await readMounts(options.mountinfo, ctx.signal);
+    ctx.debug(2, `mount table ${options.mountinfo}: ${mounts.length} entries`);
     const fstab = options.fstabCheck || options.all ? await readFstab(options.fstab, ctx.signal) : [];
     if (options.all && "error" in fstab) throw new CheckError(`--all: ${fstab.error}`);
     const fstabEntries = "error" in fstab ? [] : fstab;
@@ -80,6 +81,9 @@ export const checkEfsMount: CheckDefinition<Options> = {
       const audit = !options.fstabCheck ? undefined
         : "error" in fstab ? { problem: "fstab unreadable", fix: `${fstab.error}; pass --fstab FILE or --no-fstab-check` }
         : auditFstab(fstabEntries, target.path, target.type, options.fstab);
+      ctx.debug(1, mount
+        ? `${target.path}: ${mount.fsType} ${mount.source} ${mount.mountOptions.join(",")} ${mount.superOptions.join(",")}`
+        : `${target.path}: not in ${options.mountinfo}`);
       return { target, mount, identity, fstab: audit };
     });
 
@@ -89,7 +93,7 @@ export const checkEfsMount: CheckDefinition<Options> = {
     showPending();
     await Promise.all(observations.filter((o) => o.mount).map(async (o) => {
       o.probe = await probeMount(o.target.path, {
-        timeoutSeconds: options.probeTimeout, writeTest: options.writeTest, signal: ctx.signal, env: ctx.env,
+        timeoutSeconds: options.probeTimeout, writeTest: options.writeTest, signal: ctx.signal, env: ctx.env, debug: ctx.debug,
       });
       pending.delete(o.target.path);
       if (pending.size > 0) showPending();

@@ -73,10 +73,10 @@ function describeSource(mount: MountEntry, identity?: EfsIdentity): string {
 }
 
 function identityProblem(expected: string, identity: EfsIdentity | undefined, mount: MountEntry, stateDir: string): Problem | undefined {
-  const wrong = (actual: string, detail: string): Problem => ({ state: State.CRITICAL, text: `wrong file system ${actual}, expected ${expected}`, detail });
+  const wrong = (actual: string, detail?: string): Problem => ({ state: State.CRITICAL, text: `wrong file system ${actual}, expected ${expected}`, detail });
   switch (identity?.via) {
     case "dns":
-      return identity.filesystemId === expected ? undefined : wrong(identity.filesystemId, `mounted from ${mount.source}`);
+      return identity.filesystemId === expected ? undefined : wrong(identity.filesystemId);
     case "tls":
       if (identity.filesystemId === undefined) {
         return {
@@ -160,7 +160,7 @@ export function judge(obs: Observation, settings: JudgeSettings): Verdict {
   } else {
     facts.push(describeSource(mount, identity));
     if (!typeMatches(target.type, mount, identity)) {
-      const why = target.type === "efs" && mount.fsType === "nfs4" ? "not an EFS server" : `mounted from ${mount.source}`;
+      const why = target.type === "efs" && mount.fsType === "nfs4" ? "not an EFS server" : undefined;
       problems.push({ state: State.CRITICAL, text: `wrong type ${mount.fsType}, expected ${target.type}`, detail: why });
     } else if (target.filesystemId !== undefined) {
       const p = identityProblem(target.filesystemId, identity, mount, settings.stateDir);

@@ -17,6 +17,8 @@ export interface ProbeSettings {
   writeTest: boolean;
   signal: AbortSignal;
   env: Readonly<Record<string, string | undefined>>;
+  /** `-vv`: the probe's command line; `-vvv`: its raw answer. */
+  debug?: (level: 2 | 3, text: string) => void;
 }
 
 /**
@@ -28,6 +30,7 @@ export async function probeMount(path: string, settings: ProbeSettings): Promise
   const command = selfCommand(PROBE_COMMAND, ["--path", path, ...(settings.writeTest ? ["--write-test"] : [])], settings.env);
   if (command === undefined) return { kind: "broken", reason: `cannot find this program to run the probe; set ${SELF_ENV}` };
 
+  settings.debug?.(2, `probe ${path}: ${[command.file, ...command.args].join(" ")}`);
   const outcome = await runProbe(command, {
     timeoutMs: settings.timeoutSeconds * 1000,
     signal: settings.signal,
@@ -41,6 +44,7 @@ export async function probeMount(path: string, settings: ProbeSettings): Promise
     case "spawn-failed":
       return { kind: "broken", reason: `cannot start the probe: ${outcome.message}` };
     case "exited":
+      settings.debug?.(3, `probe ${path} answered in ${outcome.ms} ms: ${outcome.stdout.trim()}`);
       return parseAnswer(outcome.stdout, outcome.exitCode, outcome.signal);
   }
 }
