@@ -1,0 +1,44 @@
+/** Public surface of the loopback fake AWS endpoint used by e2e tests and benchmarks. */
+export { startFakeAws } from "./server";
+export type { CallFilter, CallRecord, FakeAws, FaultSpec, StartOptions } from "./server";
+export type { FaultKind, Service } from "./errors";
+export type { AssumedRole } from "./context";
+export {
+  DEFAULT_ACCOUNT_ID,
+  INSTANCE_STATE_CODES,
+  defaultEvent,
+  eventIdFor,
+  imageId,
+  instanceId,
+  makeFleet,
+  makeImages,
+  makeImagesFor,
+  makeLoadBalancers,
+  makeQueues,
+  snapshotId,
+} from "./scenario";
+export type {
+  ElbInstanceState,
+  FleetOptions,
+  Image,
+  ImageState,
+  ImagesForOptions,
+  ImagesOptions,
+  ImdsEvent,
+  ImdsModel,
+  Instance,
+  InstanceEvent,
+  InstanceEventCode,
+  InstanceStateName,
+  LoadBalancer,
+  LoadBalancerMember,
+  LoadBalancersOptions,
+  Queue,
+  QueuesOptions,
+  RegionModel,
+  Scenario,
+  StatusSummary,
+} from "./scenario";
+export { PRESETS, presetScenario } from "./presets";
+export { imdsDate } from "./imds";
+export { queueArn } from "./sqs";
