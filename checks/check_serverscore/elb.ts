@@ -1,0 +1,81 @@
+import { type Instance, paginateDescribeInstances, EC2Client } from "@aws-sdk/client-ec2";
+import { DescribeInstanceHealthCommand, ElasticLoadBalancingClient } from "@aws-sdk/client-elastic-load-balancing";
+import { AwsConnection } from "../../src/aws/connect";
+import { awsErrorText } from "../../src/aws/errors";
+import { resolveRegions } from "../../src/aws/region";
+import { batches } from "../../src/aws/regions-run";
+import type { Context } from "../../src/context";
+import { CheckError } from "../../src/errors";
+import { State } from "../../src/state";
+import type { AddressKind, FleetOptions } from "./fleet-options";
+
+/**
+ * --elb discovery: the InService instances of one classic load balancer (DescribeInstanceHealth), then
+ * their addresses in one batched DescribeInstances. Loaded only when --elb is given, so local mode and
+ * --host never pay for the SDK.
+ */
+
+export interface ElbMember {
+  instanceId: string;
+  /** The address asked for with --address; undefined when the instance has none (or was not found). */
+  address?: string;
+}
+
+export interface ElbMembers {
+  region: string;
+  registered: number;
+  inService: ElbMember[];
+}
+
+// Filter values per call: an instance-id filter (unlike InstanceIds) does not fail the whole call when
+// an instance has just been terminated.
+const IDS_PER_CALL = 200;
+
+export async function elbMembers(elb: NonNullable<FleetOptions["elb"]>, ctx: Context): Promise<ElbMembers> {
+  const conn = new AwsConnection(elb.aws, ctx);
+  try {
+    ctx.stage("resolving the region");
+    const regions = await resolveRegions(conn, ctx);
+    if (regions.length !== 1) throw new CheckError(`--elb: name one region (a classic load balancer lives in one), got ${regions.length}`);
+    const region = regions[0];
+
+    ctx.stage(`reading instance health of ${elb.name} (elasticloadbalancing:DescribeInstanceHealth)`);
+    const elbClient = conn.client((c) => new ElasticLoadBalancingClient(c), region);
+    const health = await elbClient.send(new DescribeInstanceHealthCommand({ LoadBalancerName: elb.name }), conn.sendOptions);
+    const states = health.InstanceStates ?? [];
+    const ids = states.filter((s) => s.State === "InService" && s.InstanceId).map((s) => s.InstanceId as string);
+    if (ids.length === 0) return { region, registered: states.length, inService: [] };
+
+    ctx.stage("reading instance addresses (ec2:DescribeInstances)");
+    const ec2 = conn.client((c) => new EC2Client(c), region);
+    const found = new Map<string, Instance>();
+    for (const batch of batches(ids, IDS_PER_CALL)) {
+      const pages = paginateDescribeInstances({ client: ec2 }, { Filters: [{ Name: "instance-id", Values: batch }] }, conn.sendOptions);
+      for await (const page of pages) {
+        for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) if (i.InstanceId) found.set(i.InstanceId, i);
+      }
+    }
+    return {
+      region,
+      registered: states.length,
+      inService: ids.map((instanceId) => ({ instanceId, address: addressOf(found.get(instanceId), elb.address) })),
+    };
+  } catch (err) {
+    if (err instanceof CheckError || ctx.signal.aborted) throw err;
+    if ((err as { name?: string }).name === "LoadBalancerNotFoundException" || (err as { name?: string }).name === "AccessPointNotFoundException") {
+      throw new CheckError(`load balancer '${elb.name}' not found`, State.CRITICAL);
+    }
+    throw new CheckError(awsErrorText(err));
+  }
+}
+
+function addressOf(instance: Instance | undefined, kind: AddressKind): string | undefined {
+  if (instance === undefined) return undefined;
+  const value = {
+    "private-ip": instance.PrivateIpAddress,
+    "public-ip": instance.PublicIpAddress,
+    "private-dns": instance.PrivateDnsName,
+    "public-dns": instance.PublicDnsName,
+  }[kind];
+  return value === undefined || value === "" ? undefined : value;
+}

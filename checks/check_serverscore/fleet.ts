@@ -1,0 +1,96 @@
+import type { Context } from "../../src/context";
+import { CheckError } from "../../src/errors";
+import { type Finding, makeReport, type Report } from "../../src/report";
+import { isSafeHost, sshAll } from "../../src/ssh";
+import { State } from "../../src/state";
+import type { Thresholds } from "../../src/thresholds";
+import { readAnswer } from "./answer";
+import type { ElbMember } from "./elb";
+import type { FleetOptions } from "./fleet-options";
+import { fleetReport, type HostResult, type Target } from "./fleet-report";
+
+// Every ssh still running this long before the deadline is killed, which leaves time to judge the
+// others and print the report before the run's own timeout (which would say nothing about the hosts).
+const KILL_MARGIN_MS = 300;
+
+/** Fleet mode: find the hosts (--host, --elb), run the probe on each over SSH, judge the scores. */
+export async function runFleet(fleet: FleetOptions, thresholds: Thresholds, ctx: Context): Promise<Report> {
+  const targets: Target[] = fleet.hosts.map((host) => ({ label: host, address: host }));
+  const unusable = new Map<Target, string>();
+  const fleetFindings: Finding[] = [];
+
+  if (fleet.elb !== undefined) {
+    // Loaded only here: local mode and --host never load the AWS SDK.
+    const { elbMembers } = await import("./elb");
+    const elb = await elbMembers(fleet.elb, ctx);
+    if (elb.inService.length === 0) {
+      const empty = `ELB ${fleet.elb.name}: no InService instance (${elb.registered} registered, region ${elb.region})`;
+      if (targets.length === 0) {
+        return makeReport({
+          state: State.CRITICAL,
+          summary: empty,
+          metrics: [
+            { label: "hosts", value: 0, min: 0 },
+            { label: "unreachable", value: 0, min: 0 },
+          ],
+        });
+      }
+      fleetFindings.push({ state: State.CRITICAL, text: empty });
+    }
+    for (const member of elb.inService) {
+      if (targets.some((t) => t.address !== undefined && t.address === member.address)) continue;
+      const target = elbTarget(member);
+      targets.push(target);
+      const problem = addressProblem(member, fleet.elb.address);
+      if (problem !== undefined) unusable.set(target, problem);
+    }
+  }
+
+  const probed = targets.filter((t) => !unusable.has(t));
+  ctx.stage(`probing ${probed.length} host(s) over SSH`);
+  const outcomes = await sshAll(
+    probed.map((t) => t.address as string),
+    fleet.ssh,
+    fleet.command,
+    {
+      killAt: ctx.deadline - KILL_MARGIN_MS,
+      signal: ctx.signal,
+      concurrency: fleet.concurrency,
+      env: ctx.env,
+      onStart: (_host, argv) => ctx.debug(3, `ssh ${argv.join(" ")}`),
+    },
+  );
+  const spawnError = outcomes.find((o) => o.spawnError !== undefined)?.spawnError;
+  if (spawnError !== undefined) throw new CheckError(`cannot run ssh: ${spawnError}`);
+  for (const o of outcomes) ctx.debug(2, `${o.host}: ssh exit ${o.exitCode ?? (o.killed ? "killed" : "-")} after ${o.ms} ms`);
+
+  const byTarget = new Map(probed.map((t, i) => [t, outcomes[i]]));
+  const results: HostResult[] = targets.map((target) => {
+    const outcome = byTarget.get(target);
+    return {
+      target,
+      answer: outcome === undefined
+        ? { problem: "no-address", text: unusable.get(target) as string }
+        : readAnswer(outcome, ctx.timeoutSeconds),
+    };
+  });
+  return fleetReport(results, {
+    thresholds,
+    unreachable: fleet.unreachable,
+    aggregate: fleet.aggregate,
+    elbName: fleet.elb?.name,
+    fleetFindings,
+  });
+}
+
+function elbTarget(member: ElbMember): Target {
+  return { label: member.address ?? member.instanceId, address: member.address, instanceId: member.instanceId };
+}
+
+/** Why an InService instance cannot be probed, or undefined when its address is fine. */
+function addressProblem(member: ElbMember, kind: string): string | undefined {
+  if (member.address === undefined) return `not probed: DescribeInstances gave no ${kind} for it`;
+  // Addresses come from the AWS API, but they reach ssh all the same: the same rule as --host.
+  if (!isSafeHost(member.address)) return `not probed: its ${kind} '${member.address}' is not a host name or address`;
+  return undefined;
+}
