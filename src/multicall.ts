@@ -7,7 +7,16 @@ import { VERSION } from "./version";
 
 const SELF = "aws-checks";
 
-function usage(commands: CommandEntry[]): string {
+/** A verb of the multi-call binary itself (`aws-checks gate FILE`): no symlink, not in `--list`. */
+export interface Subcommand {
+  name: string;
+  /** What follows `aws-checks` in the usage page, e.g. `gate FILE`. */
+  usage: string;
+  summary: string;
+  run(argv: string[]): Promise<void>;
+}
+
+function usage(commands: CommandEntry[], subcommands: Subcommand[]): string {
   const visible = commands.filter((c) => !c.hidden);
   const width = Math.max(...visible.map((c) => c.name.length));
   // Summaries wrap under themselves so the page keeps to 80 columns whatever commands are added.
@@ -22,6 +31,7 @@ function usage(commands: CommandEntry[]): string {
     "Commands:",
     ...visible.flatMap(entry),
     "",
+    ...subcommands.map((s) => `  ${SELF} ${s.usage}  ${s.summary}`),
     `  ${SELF} --list     the command names, one a line`,
     `  ${SELF} COMMAND --help`,
     "",
@@ -35,7 +45,12 @@ function usage(commands: CommandEntry[]): string {
  * The multi-call entry: the command is the name the binary was started as (a symlink), or else the
  * first argument.
  */
-export async function runMulticall(commands: CommandEntry[], invokedAs: string | undefined, argv: string[]): Promise<void> {
+export async function runMulticall(
+  commands: CommandEntry[],
+  invokedAs: string | undefined,
+  argv: string[],
+  subcommands: Subcommand[] = [],
+): Promise<void> {
   silenceStderr();
   exitOnCrash("AWS-CHECKS");
   const byName = new Map(commands.map((c) => [c.name, c]));
@@ -50,6 +65,11 @@ export async function runMulticall(commands: CommandEntry[], invokedAs: string |
     return;
   }
   const first = argv[0];
+  const sub = subcommands.find((s) => s.name === first);
+  if (sub !== undefined) {
+    await sub.run(argv.slice(1));
+    return;
+  }
   let out: string;
   let code: number = State.UNKNOWN;
   if (first === "--list") {
@@ -58,7 +78,7 @@ export async function runMulticall(commands: CommandEntry[], invokedAs: string |
   } else if (first === "--version" || first === "-V") {
     out = `${SELF} version ${VERSION}\n`;
   } else if (first === undefined || first === "--help" || first === "-h") {
-    out = usage(commands);
+    out = usage(commands, subcommands);
   } else {
     out = `AWS-CHECKS UNKNOWN: unknown command '${first}' (see ${SELF} --list)\n`;
   }
