@@ -112,10 +112,13 @@ describe("check_efs_mount on real mounts", () => {
     const mnt = await dir("hung");
     const daemon = await ns.bindfs(src, mnt);
     const healthy = await tmpfs("beside-hung");
+    // The fstab audit runs too: it must judge the hung mount without touching it.
+    const fstab = join(ns.dir, "fstab-hung");
+    writeFileSync(fstab, `${src} ${mnt} fuse.bindfs _netdev 0 0\ntmpfs ${healthy} tmpfs defaults 0 0\n`);
     process.kill(daemon, "SIGSTOP");
     try {
       const r = await ns.check(CHECK, [
-        "--mount-point", mnt, "--mount-point", healthy, "--type", "fuse", "--no-fstab-check", "--probe-timeout", "1",
+        "--mount-point", mnt, "--mount-point", healthy, "--type", "fuse", "--fstab", fstab, "--probe-timeout", "1",
       ]);
       expect(r.stderr).toBe("");
       expect(r.exitCode).toBe(2);
@@ -153,7 +156,7 @@ describe("check_efs_mount on real mounts", () => {
     const src = await dir("stale-src");
     const mnt = await dir("stale");
     const daemon = await ns.bindfs(src, mnt);
-    process.kill(daemon, "SIGKILL");
+    await ns.killDaemon(daemon);
     const r = await ns.check(CHECK, ["--mount-point", mnt, "--type", "fuse", "--no-fstab-check"]);
     expect(r.exitCode).toBe(2);
     expect(firstLine(r.stdout)).toBe(`MOUNT CRITICAL: ${mnt} stale (ENOTCONN)`);

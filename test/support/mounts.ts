@@ -34,7 +34,7 @@ export async function pgrep(pattern: string): Promise<number[]> {
  * Needs root; CI runs as root, so a missing privilege fails loudly instead of skipping.
  */
 export class MountNamespace {
-  private readonly daemons = new Set<number>();
+  private readonly daemons = new Map<number, ChildProcess>();
 
   private constructor(
     private readonly holder: ChildProcess,
@@ -86,13 +86,23 @@ export class MountNamespace {
   async bindfs(src: string, mnt: string): Promise<number> {
     const daemon = spawn("nsenter", this.nsenter(["bindfs", "-f", src, mnt]), { stdio: "ignore" });
     if (daemon.pid === undefined) throw new Error("bindfs did not start");
-    this.daemons.add(daemon.pid);
+    this.daemons.set(daemon.pid, daemon);
     for (let i = 0; i < 200 && !this.isMounted(mnt); i++) {
       if (daemon.exitCode !== null) throw new Error(`bindfs exited with ${daemon.exitCode}`);
       await sleep(10);
     }
     if (!this.isMounted(mnt)) throw new Error(`bindfs did not mount ${mnt}`);
     return daemon.pid;
+  }
+
+  /** SIGKILLs a FUSE daemon and waits until it is gone, so its mount is stale (ENOTCONN) from then on. */
+  async killDaemon(pid: number): Promise<void> {
+    const daemon = this.daemons.get(pid);
+    if (daemon === undefined) throw new Error(`${pid} is not a daemon of this namespace`);
+    if (daemon.exitCode !== null || daemon.signalCode !== null) return;
+    const exited = new Promise((resolve) => daemon.once("exit", resolve));
+    daemon.kill("SIGKILL");
+    await exited;
   }
 
   /** Runs a compiled command inside the namespace with a minimal environment, timing it. */
@@ -124,7 +134,7 @@ export class MountNamespace {
       // umount -l works on a hung mount, and the daemon's death then cannot leave a stale one behind.
       await this.sh(`umount -l ${JSON.stringify(mnt)}`).catch((e: Error) => problems.push(e.message));
     }
-    for (const pid of this.daemons) {
+    for (const pid of this.daemons.keys()) {
       for (const signal of ["SIGCONT", "SIGKILL"] as const) {
         try {
           process.kill(pid, signal);
