@@ -56,6 +56,7 @@ const READ_ONLY_CODES = new Set(["EROFS", "EACCES", "EPERM"]);
 /** Probe times to the microsecond: a healthy statfs answers in well under a millisecond. */
 const roundSeconds = (s: number) => Math.round(s * 1e6) / 1e6;
 const seconds = (s: number) => `${formatPlain(roundSeconds(s))}s`;
+const milliseconds = (s: number) => `${formatPlain(Math.round(s * 10000) / 10)} ms`;
 
 function typeMatches(expected: string, mount: MountEntry, identity?: EfsIdentity): boolean {
   if (expected === "efs") return mount.fsType === "nfs4" && identity !== undefined && identity.via !== "other";
@@ -181,7 +182,7 @@ export function judge(obs: Observation, settings: JudgeSettings): Verdict {
       const detail = `${humanBytes(u.used)} of ${humanBytes(u.size)}`;
       if (state !== State.OK) problems.push({ state, text: `${formatPlain(u.pct)}% used`, detail });
       else facts.push(`${formatPlain(u.pct)}% used (${detail})`);
-      facts.push(`answered in ${seconds(probe.seconds)}${probe.write?.ok ? ", write test passed" : ""}`);
+      facts.push(`answered in ${milliseconds(probe.seconds)}${probe.write?.ok ? ", write test passed" : ""}`);
       metrics.push(
         { label: `${target.path}.used`, value: u.used, uom: "B", min: 0, max: u.size, perItem: true },
         {

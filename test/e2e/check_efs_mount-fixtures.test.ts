@@ -273,6 +273,6 @@ describe("check_efs_mount command line", () => {
     });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/answered in [\d.]+s/);
+    expect(r.stdout).toMatch(/answered in [\d.]+ ms/);
   });
 });

@@ -55,7 +55,7 @@ describe("check_efs_mount in-process (runCheck)", () => {
   it("ok-probe-through-built-binary: under vitest the probe runs as AWS_CHECKS_BIN", async () => {
     const r = await run(argv, { AWS_CHECKS_BIN: binaryPath("aws-checks") });
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toMatch(/answered in [\d.]+s/);
+    expect(r.stdout).toMatch(/answered in [\d.]+ ms/);
   });
 
   it("unknown-no-probe-program: sources alone cannot re-execute themselves, and say how to fix it", async () => {
