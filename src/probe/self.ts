@@ -22,8 +22,11 @@ export function selfCommand(
   const script = process.argv[1] ?? "";
   if (script.startsWith("/$bunfs/")) return { file: process.execPath, args: [command, ...args], argv0: MULTICALL_NAME };
 
-  const shim = join(dirname(script), `${MULTICALL_NAME}.cjs`);
-  if (script.endsWith(".cjs") && existsSync(shim)) return { file: process.execPath, args: [shim, command, ...args] };
+  // The Node bundle (dist/node/aws-checks-bundle.cjs) sits beside the shim; __dirname is its real
+  // folder even when npm started us through a node_modules/.bin symlink.
+  const here = typeof __dirname === "string" ? __dirname : dirname(script);
+  const shim = join(here, `${MULTICALL_NAME}.cjs`);
+  if (existsSync(shim)) return { file: process.execPath, args: [shim, command, ...args] };
 
   const bin = env[SELF_ENV];
   if (bin !== undefined && bin !== "") {

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { firstLine, perfdata, ROOT, runBinary } from "../support/run-binary";
 
@@ -265,11 +265,14 @@ describe("check_efs_mount command line", () => {
     for (const line of r.stdout.split("\n")) expect(line.length).toBeLessThanOrEqual(80);
   });
 
-  it("ok-node-bundle: the npm (Node) entry runs the probe through node too", () => {
+  it("ok-node-bundle: the npm (Node) entry, started through a node_modules/.bin symlink, runs the probe too", () => {
     const s = scenario("efs");
     const [mnt] = s.dirs;
-    const r = spawnSync(process.execPath, [join(ROOT, "dist/node/check_efs_mount.cjs"), "--mount-point", mnt, ...s.args([directLine(mnt)])], {
-      encoding: "utf8", env: { PATH: "/usr/bin:/bin" },
+    const bin = join(root, `npm-${++n}`, "node_modules", ".bin");
+    mkdirSync(bin, { recursive: true });
+    symlinkSync(join(ROOT, "dist/node/check_efs_mount.cjs"), join(bin, "check_efs_mount"));
+    const r = spawnSync(join(bin, "check_efs_mount"), ["--mount-point", mnt, ...s.args([directLine(mnt)])], {
+      encoding: "utf8", env: { PATH: `${dirname(process.execPath)}:/usr/bin:/bin` },
     });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
