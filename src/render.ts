@@ -46,20 +46,22 @@ function renderPerfdata(report: Report, budget: number): string {
 export function renderNagios(prefix: string, report: Report, extraLines: string[] = []): string {
   const header = truncateBytes(`${prefix} ${stateName(report.state)}: ${cleanText(report.summary)}`, MAX_HEADER);
   const lines = [...report.findings.map((f) => `[${stateName(f.state)}] ${cleanText(f.text)}`), ...extraLines.map(cleanText)];
-  // Room kept for the "items not shown" line so perfdata never has to be cut afterwards.
-  const reserve = 64;
-  const perf = renderPerfdata(report, OUTPUT_LIMIT - bytes(header) - reserve - 4);
+  const notShown = (n: number) => `... ${n} more line(s) not shown (output is limited to ${OUTPUT_LIMIT} bytes)`;
+  // Room kept for the "not shown" line (at its longest) so perfdata never has to be cut afterwards.
+  const reserve = lines.length === 0 ? 0 : bytes(notShown(lines.length)) + 1;
+  const perf = renderPerfdata(report, OUTPUT_LIMIT - bytes(header) - reserve - 5);
   const tail = perf === "" ? "" : ` | ${perf}`;
 
   if (lines.length === 0) return `${header}${tail}\n`;
 
-  let used = bytes(header) + 1 + bytes(tail) + 1;
+  // header LF, then each line and its LF; the tail rides on the last line.
+  let used = bytes(header) + 1 + bytes(tail);
   const shown: string[] = [];
   for (const [i, line] of lines.entries()) {
-    const remaining = lines.length - i - 1;
-    const need = bytes(line) + 1 + (remaining > 0 ? reserve : 0);
+    const after = lines.length - i - 1;
+    const need = bytes(line) + 1 + (after > 0 ? bytes(notShown(after)) + 1 : 0);
     if (used + need > OUTPUT_LIMIT) {
-      shown.push(`... ${lines.length - i} more line(s) not shown (output is limited to ${OUTPUT_LIMIT} bytes)`);
+      shown.push(notShown(lines.length - i));
       break;
     }
     shown.push(line);
