@@ -23,7 +23,7 @@ export class YamlError extends Error {
 
 export function parseYaml(text: string): YamlValue {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { schema: "failsafe", lineCounter: lines, prettyErrors: false });
+  const doc = parseDocument(text, { schema: "failsafe", lineCounter: lines, prettyErrors: true });
   const problem = doc.errors[0];
   if (problem !== undefined) {
     // The library's message repeats the position and quotes the source; the first clause is the news.

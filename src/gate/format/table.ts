@@ -1,3 +1,4 @@
+import { wrap } from "../../help";
 import { State, stateName } from "../../state";
 import { displayOrder, type GateOutcome, headline, passNote, seconds } from "../outcome";
 import { summaryOf } from "../result";
@@ -45,7 +46,7 @@ export function renderTable(outcome: GateOutcome, style: TableStyle): string {
     out.push(text.replace(`${r.result.padEnd(6)}${state}`, `${r.result.padEnd(6)}${paint(r.state, state)}`));
   }
   const verdict = `${GATE_PREFIX} ${stateName(outcome.state)}: ${headline(outcome)} in ${seconds(outcome.durationMs)}`;
-  out.push("", style.color ? paint(outcome.state, verdict) : verdict);
+  out.push("", ...wrap(verdict, Math.max(20, style.columns - 1)).map((l) => paint(outcome.state, l)));
   return `${out.join("\n")}\n`;
 }
 
