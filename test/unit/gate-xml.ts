@@ -232,7 +232,7 @@ export function junitProblems(root: XmlElement): string[] {
       need(tc, "classname", nonEmpty, tcWhere);
       need(tc, "time", DECIMAL, tcWhere);
       const kinds = tc.children.map((c) => c.name);
-      const verdicts = kinds.filter((k) => k === "failure" || k === "error" || k === "skipped");
+      const verdicts: string[] = kinds.filter((k) => k === "failure" || k === "error" || k === "skipped");
       if (verdicts.length > 1) problems.push(`${tcWhere}: more than one of failure/error/skipped`);
       const rest = kinds.filter((k) => !verdicts.includes(k));
       if (rest.some((k) => k !== "system-out" && k !== "system-err") || rest.join(",") !== [...rest].sort().join(",") || new Set(rest).size !== rest.length) {
