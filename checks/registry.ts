@@ -11,6 +11,16 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./check_instance_events/index")).default,
   },
   {
+    name: "check_ami_freshness",
+    summary: "a recent, available AMI backup of each instance",
+    load: async () => (await import("./check_ami_freshness/index")).default,
+  },
+  {
+    name: "check_elb_health",
+    summary: "classic load balancer instance health (InService counts)",
+    load: async () => (await import("./check_elb_health/index")).default,
+  },
+  {
     name: "check_efs_mount",
     summary: "EFS/NFS (or any) mount: mounted, right file system, answering, in fstab",
     load: async () => (await import("./check_efs_mount/index")).default,

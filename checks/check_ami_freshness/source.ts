@@ -1,0 +1,122 @@
+import { EC2Client, type Filter, type Image, type Instance, paginateDescribeImages, paginateDescribeInstances } from "@aws-sdk/client-ec2";
+import type { AwsConnection } from "../../src/aws/connect";
+import { batches } from "../../src/aws/regions-run";
+import { releaseMemory } from "../../src/memory";
+import type { ImageInfo, SelectedInstance } from "./backups";
+
+export interface KeyValue {
+  key: string;
+  value: string;
+}
+
+export interface Selection {
+  instanceIds: string[];
+  tags: KeyValue[];
+  excludeTags: KeyValue[];
+  elbs: string[];
+}
+
+export interface RegionInstances {
+  instances: SelectedInstance[];
+  /** --elb names that have no classic load balancer in this region. */
+  missingElbs: string[];
+}
+
+const PAGE = 1000; // the most DescribeInstances and DescribeImages give per call
+const IDS_PER_FILTER = 200; // an EC2 filter takes at most 200 values
+// Stopped instances still need backups when named, but an instance on its way out never does.
+const GONE = new Set(["shutting-down", "terminated"]);
+
+/** The EC2 side of check_ami_freshness: which instances, then every image of the account, once. */
+export class Ec2BackupSource {
+  private readonly ec2: EC2Client;
+
+  constructor(
+    private readonly conn: AwsConnection,
+    private readonly region: string,
+  ) {
+    this.ec2 = conn.client((c) => new EC2Client(c), region);
+  }
+
+  /**
+   * --instance-id and --elb name instances (together); --tag narrows, --exclude-tag removes. Without
+   * names, every running instance (with the tags). Only instances named by id may be stopped.
+   */
+  async selectInstances(selection: Selection, elbMembers: Map<string, string[] | undefined>): Promise<RegionInstances> {
+    const missingElbs = [...elbMembers].filter(([, ids]) => ids === undefined).map(([name]) => name);
+    const fromElbs = [...elbMembers.values()].flatMap((ids) => ids ?? []);
+    const named = selection.instanceIds.length > 0 || selection.elbs.length > 0;
+    const ids = [...new Set([...selection.instanceIds, ...fromElbs])];
+    if (named && ids.length === 0) return { instances: [], missingElbs };
+
+    const tagFilters: Filter[] = selection.tags.map((t) => ({ Name: `tag:${t.key}`, Values: [t.value] }));
+    const found: Instance[] = [];
+    const read = async (filters: Filter[]) => {
+      const pages = paginateDescribeInstances({ client: this.ec2, pageSize: PAGE }, { Filters: filters }, this.conn.sendOptions);
+      for await (const page of pages) for (const r of page.Reservations ?? []) found.push(...(r.Instances ?? []));
+    };
+    if (named) {
+      // An instance-id filter (unlike InstanceIds) does not fail the whole call for one unknown id.
+      for (const batch of batches(ids, IDS_PER_FILTER)) await read([{ Name: "instance-id", Values: batch }, ...tagFilters]);
+    } else {
+      await read([...tagFilters, { Name: "instance-state-name", Values: ["running"] }]);
+    }
+
+    const byId = new Set(selection.instanceIds);
+    const instances = found
+      .filter((i) => i.InstanceId && !GONE.has(i.State?.Name ?? ""))
+      .filter((i) => i.State?.Name === "running" || byId.has(i.InstanceId as string))
+      .filter((i) => !selection.excludeTags.some((x) => i.Tags?.some((t) => t.Key === x.key && t.Value === x.value)))
+      .map((i) => ({ id: i.InstanceId as string, name: i.Tags?.find((t) => t.Key === "Name")?.Value, region: this.region }));
+    return { instances, missingElbs };
+  }
+
+  /**
+   * Every image the account owns, all pages, handed over page by page and then let go: 20,000 images
+   * cost twenty calls and never sit in memory as SDK objects.
+   */
+  async readImages(instanceTag: string | undefined, take: (images: ImageInfo[]) => void): Promise<number> {
+    let count = 0;
+    const pages = paginateDescribeImages({ client: this.ec2, pageSize: PAGE }, { Owners: ["self"] }, this.conn.sendOptions);
+    for await (const page of pages) {
+      const images = (page.Images ?? []).map((i) => toInfo(i, instanceTag)).filter((i): i is ImageInfo => i !== undefined);
+      count += images.length;
+      take(images);
+      releaseMemory();
+    }
+    return count;
+  }
+}
+
+/** The instances registered with each --elb name; undefined for a name with no load balancer in this region. */
+export async function elbRegistrations(conn: AwsConnection, region: string, names: string[]): Promise<Map<string, string[] | undefined>> {
+  const out = new Map<string, string[] | undefined>(names.map((n) => [n, undefined]));
+  if (names.length === 0) return out;
+  // Loaded only with --elb: most runs never pay for the ELB client.
+  const { ClassicElb, isLoadBalancerNotFound } = await import("../../src/aws/elb");
+  const elb = new ClassicElb(conn, region);
+  await Promise.all(
+    names.map(async (name) => {
+      try {
+        out.set(name, await elb.registeredInstances(name));
+      } catch (err) {
+        if (!isLoadBalancerNotFound(err)) throw err;
+      }
+    }),
+  );
+  return out;
+}
+
+function toInfo(image: Image, instanceTag: string | undefined): ImageInfo | undefined {
+  // CreationDate is an ISO string (the SDK leaves it unparsed); an image without one cannot be aged.
+  const created = image.CreationDate ? new Date(image.CreationDate) : undefined;
+  if (!image.ImageId || created === undefined || Number.isNaN(created.getTime())) return undefined;
+  return {
+    id: image.ImageId,
+    name: image.Name ?? "",
+    state: image.State ?? "unknown",
+    created,
+    sourceInstanceId: image.SourceInstanceId,
+    instanceTagValue: instanceTag === undefined ? undefined : image.Tags?.find((t) => t.Key === instanceTag)?.Value,
+  };
+}
