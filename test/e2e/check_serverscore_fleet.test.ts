@@ -1,10 +1,10 @@
+import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { firstLine, perfdata, runBinary } from "../support/run-binary";
 import { freePort, startSshd, TEST_USER, type TestSshd } from "../support/sshd";
-import { execFileSync } from "node:child_process";
 
 // check_serverscore --host against a real sshd on 127.0.0.1, with the built serverscore as the probe.
 
