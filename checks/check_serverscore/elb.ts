@@ -1,6 +1,6 @@
-import { type Instance, paginateDescribeInstances, EC2Client } from "@aws-sdk/client-ec2";
-import { DescribeInstanceHealthCommand, ElasticLoadBalancingClient } from "@aws-sdk/client-elastic-load-balancing";
+import { EC2Client, type Instance, paginateDescribeInstances } from "@aws-sdk/client-ec2";
 import { AwsConnection } from "../../src/aws/connect";
+import { instanceHealth, isLoadBalancerNotFound } from "../../src/aws/elb";
 import { awsErrorText } from "../../src/aws/errors";
 import { resolveRegions } from "../../src/aws/region";
 import { batches } from "../../src/aws/regions-run";
@@ -40,10 +40,8 @@ export async function elbMembers(elb: NonNullable<FleetOptions["elb"]>, ctx: Con
     const region = regions[0];
 
     ctx.stage(`reading instance health of ${elb.name} (elasticloadbalancing:DescribeInstanceHealth)`);
-    const elbClient = conn.client((c) => new ElasticLoadBalancingClient(c), region);
-    const health = await elbClient.send(new DescribeInstanceHealthCommand({ LoadBalancerName: elb.name }), conn.sendOptions);
-    const states = health.InstanceStates ?? [];
-    const ids = states.filter((s) => s.State === "InService" && s.InstanceId).map((s) => s.InstanceId as string);
+    const states = await instanceHealth(conn, region, elb.name);
+    const ids = states.filter((s) => s.state === "InService").map((s) => s.instanceId);
     if (ids.length === 0) return { region, registered: states.length, inService: [] };
 
     ctx.stage("reading instance addresses (ec2:DescribeInstances)");
@@ -62,9 +60,7 @@ export async function elbMembers(elb: NonNullable<FleetOptions["elb"]>, ctx: Con
     };
   } catch (err) {
     if (err instanceof CheckError || ctx.signal.aborted) throw err;
-    if ((err as { name?: string }).name === "LoadBalancerNotFoundException" || (err as { name?: string }).name === "AccessPointNotFoundException") {
-      throw new CheckError(`load balancer '${elb.name}' not found`, State.CRITICAL);
-    }
+    if (isLoadBalancerNotFound(err)) throw new CheckError(`load balancer '${elb.name}' not found`, State.CRITICAL);
     throw new CheckError(awsErrorText(err));
   }
 }

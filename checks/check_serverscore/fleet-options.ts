@@ -1,4 +1,5 @@
 import { accessSync, constants } from "node:fs";
+import { parseElbNames } from "../../src/aws/elb-name";
 import { type AwsSettings, parseAwsSettings } from "../../src/aws/settings";
 import { list, one, positiveInteger, stateOption } from "../../src/cli";
 import type { ParsedArgs } from "../../src/definition";
@@ -67,7 +68,7 @@ const FLEET_ONLY = ["address", "ssh-user", "ssh-port", "ssh-identity", "ssh-opti
 /** Fleet options when --host or --elb is given, undefined for local mode. */
 export function parseFleet(args: ParsedArgs, score: { window?: Window; components?: Component[] }): FleetOptions | undefined {
   const hosts = [...new Set(list(args.host))];
-  const elbName = one(args.elb);
+  const elbName = parseElbNames(one(args.elb))[0];
   if (hosts.length === 0 && elbName === undefined) {
     const stray = FLEET_ONLY.find((o) => args[o] !== undefined);
     if (stray !== undefined) throw new UsageError(`--${stray} needs --host or --elb`);
@@ -75,9 +76,6 @@ export function parseFleet(args: ParsedArgs, score: { window?: Window; component
   }
   for (const host of hosts) {
     if (!isSafeHost(host)) throw new UsageError(`--host: '${host}' is not a host name or IP address`);
-  }
-  if (elbName !== undefined && !/^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/.test(elbName)) {
-    throw new UsageError(`--elb: '${elbName}' is not a classic load balancer name (letters, digits, '-', up to 32)`);
   }
   const address = one(args.address) ?? "private-ip";
   if (!ADDRESS_KINDS.includes(address as AddressKind)) {
