@@ -54,7 +54,8 @@ const HOST_LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?$/;
  * space, `@`, quote or shell character. A name refused here must never reach ssh.
  */
 export function isSafeHost(host: string): boolean {
-  if (host.length === 0 || host.length > 253) return false;
+  // ssh puts the name into ProxyCommand's %h, which a shell runs: the character set is the first gate.
+  if (host.length === 0 || host.length > 253 || !/^[A-Za-z0-9_.:%-]+$/.test(host) || host.startsWith("-")) return false;
   if (isIP(host) !== 0) return true;
   const name = host.endsWith(".") ? host.slice(0, -1) : host;
   return name.split(".").every((label) => label.length <= 63 && HOST_LABEL.test(label));
