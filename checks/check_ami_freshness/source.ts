@@ -1,6 +1,7 @@
 import { EC2Client, type Filter, type Image, type Instance, paginateDescribeImages, paginateDescribeInstances } from "@aws-sdk/client-ec2";
 import type { AwsConnection } from "../../src/aws/connect";
 import { batches } from "../../src/aws/regions-run";
+import { projectResponses } from "../../src/aws/xml-projection";
 import { releaseMemory } from "../../src/memory";
 import type { ImageInfo, SelectedInstance } from "./backups";
 
@@ -23,9 +24,19 @@ export interface RegionInstances {
 }
 
 const PAGE = 1000; // the most DescribeInstances and DescribeImages give per call
-const IDS_PER_FILTER = 200; // an EC2 filter takes at most 200 values
+const IDS_PER_FILTER = 200;
+const GC_EVERY_PAGES = 5; // an EC2 filter takes at most 200 values
 // Stopped instances still need backups when named, but an instance on its way out never does.
 const GONE = new Set(["shutting-down", "terminated"]);
+// The only fields read below: parsing the rest of 20 MB of images is most of the run's time.
+const PROJECTIONS = [
+  {
+    command: "DescribeImagesCommand",
+    listTag: "imagesSet",
+    keep: ["imageId", "imageState", "creationDate", "sourceInstanceId", "name", "tagSet"],
+  },
+  { command: "DescribeInstancesCommand", listTag: "instancesSet", keep: ["instanceId", "instanceState", "tagSet"] },
+];
 
 /** The EC2 side of check_ami_freshness: which instances, then every image of the account, once. */
 export class Ec2BackupSource {
@@ -36,6 +47,7 @@ export class Ec2BackupSource {
     private readonly region: string,
   ) {
     this.ec2 = conn.client((c) => new EC2Client(c), region);
+    projectResponses(this.ec2, PROJECTIONS);
   }
 
   /**
@@ -77,12 +89,14 @@ export class Ec2BackupSource {
    */
   async readImages(instanceTag: string | undefined, take: (images: ImageInfo[]) => void): Promise<number> {
     let count = 0;
+    let pageNo = 0;
     const pages = paginateDescribeImages({ client: this.ec2, pageSize: PAGE }, { Owners: ["self"] }, this.conn.sendOptions);
     for await (const page of pages) {
       const images = (page.Images ?? []).map((i) => toInfo(i, instanceTag)).filter((i): i is ImageInfo => i !== undefined);
       count += images.length;
       take(images);
-      releaseMemory();
+      // A full collection costs ~40 ms: every few pages keeps memory flat without doubling the run time.
+      if (++pageNo % GC_EVERY_PAGES === 0) releaseMemory();
     }
     return count;
   }

@@ -105,7 +105,7 @@ function summarize(judged: JudgedLoadBalancer[], missing: Finding[]): string {
     if (total === 1) return judged[0].text;
     const inService = judged.reduce((n, j) => n + j.inService, 0);
     const registered = judged.reduce((n, j) => n + j.registered, 0);
-    return `${total} load balancers healthy, ${inService} of ${registered} instances InService`;
+    return `${total} load balancers OK, ${inService} of ${registered} instances InService`;
   }
   if (problems.length === 1) return problems[0] + (total > 1 ? ` (1 of ${total} load balancers)` : "");
   return `${problems.length} of ${total} load balancers unhealthy; worst: ${problems[0]}`;
