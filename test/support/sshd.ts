@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createConnection, createServer } from "node:net";
 import { join } from "node:path";
 import { binaryPath } from "./run-binary";
@@ -66,6 +66,31 @@ export function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/** Every process below `pid` (sshd's sessions and what they run), from /proc's parent links. */
+function descendants(pid: number): number[] {
+  const parent = new Map<number, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The command name in (...) may hold spaces; the parent pid is the 2nd field after it.
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      parent.set(Number(entry), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  const found: number[] = [];
+  const walk = (p: number) => {
+    for (const [child, ppid] of parent) {
+      if (ppid !== p) continue;
+      found.push(child);
+      walk(child);
+    }
+  };
+  walk(pid);
+  return found;
 }
 
 /** Resolves once the port answers with an SSH banner. */
@@ -180,6 +205,14 @@ export async function startSshd(): Promise<TestSshd> {
         "--ssh-option", "StrictHostKeyChecking=yes",
       ],
       async stop() {
+        // Sessions still running (a remote `sleep` a test gave up on) would outlive the listener.
+        for (const pid of child.pid === undefined ? [] : descendants(child.pid)) {
+          try {
+            process.kill(pid, "SIGKILL");
+          } catch {
+            // Already gone.
+          }
+        }
         if (child.exitCode === null && child.signalCode === null) {
           const exited = new Promise((r) => child.once("exit", r));
           child.kill("SIGTERM");
