@@ -1,0 +1,57 @@
+import { DescribeImagesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { Readable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { projectResponses, projectXmlList } from "../../src/aws/xml-projection";
+
+const IMAGES =
+  `<?xml version="1.0" encoding="UTF-8"?>\n<DescribeImagesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">` +
+  `<requestId>r-1</requestId><imagesSet>` +
+  `<item><imageId>ami-1</imageId><imageLocation>123/web</imageLocation><isPublic/><name>web &amp; db</name>` +
+  `<blockDeviceMapping><item><deviceName>/dev/xvda</deviceName><ebs><snapshotId>snap-1</snapshotId></ebs></item></blockDeviceMapping>` +
+  `<tagSet><item><key>Src</key><value>i-1</value></item></tagSet><hypervisor>xen</hypervisor></item>` +
+  `<item><imageId>ami-2</imageId><description>nested <b>no</b></description><name>two</name></item>` +
+  `</imagesSet><nextToken>tok</nextToken></DescribeImagesResponse>`;
+
+describe("projectXmlList", () => {
+  const keep = new Set(["imageId", "name", "tagSet"]);
+
+  it("keeps only the named children of each list item, whole (nested items included), and everything outside the list", () => {
+    expect(projectXmlList(IMAGES, "imagesSet", keep)).toBe(
+      `<?xml version="1.0" encoding="UTF-8"?>\n<DescribeImagesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">` +
+        `<requestId>r-1</requestId><imagesSet>` +
+        `<item><imageId>ami-1</imageId><name>web &amp; db</name>` +
+        `<tagSet><item><key>Src</key><value>i-1</value></item></tagSet></item>` +
+        `<item><imageId>ami-2</imageId><name>two</name></item>` +
+        `</imagesSet><nextToken>tok</nextToken></DescribeImagesResponse>`,
+    );
+  });
+
+  it("handles a list that appears several times (instancesSet in every reservation)", () => {
+    const xml = `<r><set><item><a>1</a><b>x</b></item></set><other><b>kept</b></other><set><item><b>y</b><a>2</a></item></set></r>`;
+    expect(projectXmlList(xml, "set", new Set(["a"]))).toBe(`<r><set><item><a>1</a></item></set><other><b>kept</b></other><set><item><a>2</a></item></set></r>`);
+  });
+
+  it("leaves a truncated answer truncated, so the SDK still reports it unparseable", () => {
+    const cut = IMAGES.slice(0, IMAGES.indexOf("<deviceName>") + 5);
+    const projected = projectXmlList(cut, "imagesSet", keep);
+    expect(projected.endsWith("<devi")).toBe(true);
+  });
+});
+
+describe("projectResponses on a real EC2 client", () => {
+  it("the SDK parses the trimmed answer: kept fields present, dropped ones absent, paging token intact", async () => {
+    const handler = {
+      handle: async () => ({
+        response: { statusCode: 200, headers: { "content-type": "text/xml" }, body: Readable.from([Buffer.from(IMAGES)]) },
+      }),
+    };
+    const ec2 = new EC2Client({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, requestHandler: handler as never });
+    projectResponses(ec2, [{ command: "DescribeImagesCommand", listTag: "imagesSet", keep: ["imageId", "name", "tagSet"] }]);
+    const out = await ec2.send(new DescribeImagesCommand({ Owners: ["self"] }));
+    expect(out.NextToken).toBe("tok");
+    expect(out.Images).toEqual([
+      { ImageId: "ami-1", Name: "web & db", Tags: [{ Key: "Src", Value: "i-1" }] },
+      { ImageId: "ami-2", Name: "two" },
+    ]);
+  });
+});
