@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import type { AwsConnection } from "../../src/aws/connect";
 import { batches } from "../../src/aws/regions-run";
+import { type Projection, projectResponses } from "../../src/aws/xml-projection";
 import { releaseMemory } from "../../src/memory";
 import type { ScheduledEvent } from "./events";
 
@@ -29,6 +30,13 @@ const PAGE = 1000;
 const IDS_PER_STATUS_CALL = 100; // DescribeInstanceStatus takes at most 100 InstanceIds
 const IDS_PER_NAME_CALL = 200; // an EC2 filter takes at most 200 values
 
+// Only ids and events are read: the status summaries and details are dropped before the SDK parses them,
+// which is most of the cost of a 10,000-instance fleet.
+const PROJECTIONS: Projection[] = [
+  { command: "DescribeInstanceStatusCommand", listTag: "instanceStatusSet", keep: ["instanceId", "eventsSet"] },
+  { command: "DescribeInstancesCommand", listTag: "instancesSet", keep: ["instanceId", "tagSet"] },
+];
+
 /** The EC2 side of check_instance_events: statuses with their events, then Name tags in batches. */
 export class Ec2EventsSource {
   private readonly ec2: EC2Client;
@@ -38,6 +46,7 @@ export class Ec2EventsSource {
     private readonly region: string,
   ) {
     this.ec2 = conn.client((c) => new EC2Client(c), region);
+    projectResponses(this.ec2, PROJECTIONS);
   }
 
   async read(selection: Selection): Promise<RegionEvents> {
