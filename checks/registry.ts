@@ -16,6 +16,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./check_ami_freshness/index")).default,
   },
   {
+    name: "check_queue_backlog",
+    summary: "SQS backlog, in-flight messages and dead-letter queues",
+    load: async () => (await import("./check_queue_backlog/index")).default,
+  },
+  {
     name: "check_elb_health",
     summary: "classic load balancer instance health (InService counts)",
     load: async () => (await import("./check_elb_health/index")).default,

@@ -1,0 +1,146 @@
+import type { Range } from "../../src/range";
+import type { Finding } from "../../src/report";
+import { bySeverityDesc, State, worst } from "../../src/state";
+import type { Thresholds } from "../../src/thresholds";
+
+/** A queue's dead-letter queue, as far as it could be read. */
+export interface DeadLetterQueue {
+  name: string;
+  arn: string;
+  maxReceiveCount?: number;
+  /** ApproximateNumberOfMessages of the dead-letter queue, when it was read. */
+  visible?: number;
+  /** The RedrivePolicy names a queue that does not exist. */
+  missing?: boolean;
+  /** Why it could not be read. */
+  error?: string;
+}
+
+/** One queue's counts from its single GetQueueAttributes call. */
+export interface QueueReading {
+  name: string;
+  url: string;
+  region: string;
+  arn?: string;
+  visible: number;
+  inFlight: number;
+  delayed: number;
+  dlq?: DeadLetterQueue;
+  /** The RedrivePolicy could not be read (it is there but names no queue). */
+  redriveProblem?: string;
+}
+
+export interface QueueRules {
+  /** On ApproximateNumberOfMessages (-w/-c). */
+  visible: Thresholds;
+  /** On ApproximateNumberOfMessagesNotVisible (--warning-in-flight/--critical-in-flight). */
+  inFlight: Thresholds;
+  /** On the dead-letter queue's ApproximateNumberOfMessages (--dlq-warning/--dlq-critical). */
+  dlq: Thresholds;
+}
+
+export interface JudgedQueue {
+  reading: QueueReading;
+  state: State;
+  /** The long-output line: every count, with the threshold each alerting one broke. */
+  text: string;
+  /** Only what alerts, for the summary: `orders: 1500 visible (critical 1000)`. */
+  short: string;
+  /** The perfdata label stem: the queue name, with its region when several regions are read. */
+  label: string;
+}
+
+/** A count judged by a pair of ranges: the state, and the range it broke when it alerts. */
+function judgeCount(value: number, thresholds: Thresholds): { state: State; broke?: string } {
+  const state = thresholds.evaluate(value);
+  const range: Range | undefined = state === State.CRITICAL ? thresholds.critical : state === State.WARNING ? thresholds.warning : undefined;
+  return { state, broke: range ? `${State[state].toLowerCase()} ${range.toString()}` : undefined };
+}
+
+interface Part {
+  state: State;
+  /** As the long-output line shows it. */
+  text: string;
+  /** As the summary names it; only parts that alert have one. */
+  brief?: string;
+}
+
+function countPart(value: number, what: string, thresholds: Thresholds): Part {
+  const { state, broke } = judgeCount(value, thresholds);
+  const text = `${value} ${what}${broke ? ` (${broke})` : ""}`;
+  return { state, text, brief: broke ? text : undefined };
+}
+
+function dlqPart(dlq: DeadLetterQueue, rules: QueueRules): Part {
+  if (dlq.missing) {
+    const text = `DLQ ${dlq.name} does not exist (named by RedrivePolicy)`;
+    return { state: State.CRITICAL, text, brief: text };
+  }
+  if (dlq.visible === undefined) {
+    const text = `DLQ ${dlq.name} unreadable: ${dlq.error ?? "no answer"}`;
+    return { state: State.UNKNOWN, text, brief: text };
+  }
+  const { state, broke } = judgeCount(dlq.visible, rules.dlq);
+  const receives = dlq.maxReceiveCount === undefined ? "" : ` (after ${dlq.maxReceiveCount} receives)`;
+  const depth = `${dlq.visible}${broke ? ` (${broke})` : ""}`;
+  return { state, text: `DLQ ${dlq.name}${receives}: ${depth}`, brief: broke ? `DLQ ${dlq.name}: ${depth}` : undefined };
+}
+
+/** Judges one queue: the worst of its visible, in-flight and dead-letter states. */
+export function judgeQueue(q: QueueReading, rules: QueueRules, showRegion: boolean): JudgedQueue {
+  const parts: Part[] = [
+    countPart(q.visible, "visible", rules.visible),
+    countPart(q.inFlight, "in flight", rules.inFlight),
+    { state: State.OK, text: `${q.delayed} delayed` },
+  ];
+  if (q.dlq) parts.push(dlqPart(q.dlq, rules));
+  else if (q.redriveProblem) parts.push({ state: State.UNKNOWN, text: q.redriveProblem, brief: q.redriveProblem });
+  else parts.push({ state: State.OK, text: "no DLQ" });
+
+  const who = showRegion ? `${q.name} [${q.region}]` : q.name;
+  const briefs = parts.map((p) => p.brief).filter((b): b is string => b !== undefined);
+  const text = `${who}: ${parts.map((p) => p.text).join(", ")}`;
+  return {
+    reading: q,
+    state: worst(...parts.map((p) => p.state)),
+    text,
+    short: briefs.length > 0 ? `${who}: ${briefs.join(", ")}` : text,
+    label: showRegion ? `${q.region}/${q.name}` : q.name,
+  };
+}
+
+export function findingOf(j: JudgedQueue): Finding {
+  const q = j.reading;
+  return {
+    state: j.state,
+    text: j.text,
+    queue: q.name,
+    region: q.region,
+    url: q.url,
+    visible: q.visible,
+    inFlight: q.inFlight,
+    delayed: q.delayed,
+    ...(q.dlq ? { dlq: q.dlq.name, dlqVisible: q.dlq.visible ?? null } : {}),
+  };
+}
+
+/** Worst first; among equals the deepest backlog (dead letters, then visible) first. */
+export function worstFirst(a: JudgedQueue, b: JudgedQueue): number {
+  return (
+    bySeverityDesc(a.state, b.state) ||
+    (b.reading.dlq?.visible ?? 0) - (a.reading.dlq?.visible ?? 0) ||
+    b.reading.visible - a.reading.visible ||
+    a.label.localeCompare(b.label)
+  );
+}
+
+/**
+ * A queue that is the dead-letter queue of another selected queue is judged there (with --dlq-warning
+ * and --dlq-critical), not a second time as a backlog of its own: `--queue-prefix orders` finds both
+ * `orders` and `orders-dlq`, and the dead letters must not count against `-w`.
+ */
+export function withoutDeadLetterQueues(readings: QueueReading[]): { queues: QueueReading[]; deadLetter: QueueReading[] } {
+  const targets = new Set(readings.map((r) => r.dlq?.arn).filter((arn): arn is string => arn !== undefined));
+  const isTarget = (r: QueueReading) => r.arn !== undefined && targets.has(r.arn);
+  return { queues: readings.filter((r) => !isTarget(r)), deadLetter: readings.filter(isTarget) };
+}
