@@ -103,7 +103,7 @@ export const checkAmiFreshness: CheckDefinition<Options> = {
     const regions = await resolveRegions(conn, ctx);
 
     const outcome = await perRegion(regions, async (region) => {
-      const source = new Ec2BackupSource(conn, region);
+      const source = new Ec2BackupSource(conn, region, options.instanceTag);
       if (selection.elbs.length > 0) ctx.stage("reading load balancer registrations (elasticloadbalancing:DescribeLoadBalancers)");
       const members = await elbRegistrations(conn, region, selection.elbs);
       ctx.stage("selecting instances (ec2:DescribeInstances)");
@@ -112,7 +112,7 @@ export const checkAmiFreshness: CheckDefinition<Options> = {
       if (backups.size > 0) {
         ctx.stage("reading images (ec2:DescribeImages)");
         const ids = new Set(backups.keys());
-        const images = await source.readImages(options.instanceTag, (page) => {
+        const images = await source.readImages((page) => {
           for (const image of page) for (const owner of ownersOf(image, ids)) addImage(backups.get(owner) as Backups, image);
         });
         ctx.debug(1, `${region}: ${selected.instances.length} instance(s) selected, ${images} image(s) owned by the account`);

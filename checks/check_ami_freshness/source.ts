@@ -1,7 +1,7 @@
 import { EC2Client, type Filter, type Image, type Instance, paginateDescribeImages, paginateDescribeInstances } from "@aws-sdk/client-ec2";
 import type { AwsConnection } from "../../src/aws/connect";
 import { batches } from "../../src/aws/regions-run";
-import { projectResponses } from "../../src/aws/xml-projection";
+import { type Projection, projectResponses } from "../../src/aws/xml-projection";
 import { releaseMemory } from "../../src/memory";
 import type { ImageInfo, SelectedInstance } from "./backups";
 
@@ -28,15 +28,15 @@ const IDS_PER_FILTER = 200;
 const GC_EVERY_PAGES = 5; // an EC2 filter takes at most 200 values
 // Stopped instances still need backups when named, but an instance on its way out never does.
 const GONE = new Set(["shutting-down", "terminated"]);
-// The only fields read below: parsing the rest of 20 MB of images is most of the run's time.
-const PROJECTIONS = [
-  {
-    command: "DescribeImagesCommand",
-    listTag: "imagesSet",
-    keep: ["imageId", "imageState", "creationDate", "sourceInstanceId", "name", "tagSet"],
-  },
-  { command: "DescribeInstancesCommand", listTag: "instancesSet", keep: ["instanceId", "instanceState", "tagSet"] },
-];
+// The only fields read below: parsing the rest of 20 MB of images is most of the run's time. Image tags
+// are kept only when --instance-tag needs them.
+function projections(imageTags: boolean): Projection[] {
+  const imageFields = ["imageId", "imageState", "creationDate", "sourceInstanceId", "name"];
+  return [
+    { command: "DescribeImagesCommand", listTag: "imagesSet", keep: imageTags ? [...imageFields, "tagSet"] : imageFields },
+    { command: "DescribeInstancesCommand", listTag: "instancesSet", keep: ["instanceId", "instanceState", "tagSet"] },
+  ];
+}
 
 /** The EC2 side of check_ami_freshness: which instances, then every image of the account, once. */
 export class Ec2BackupSource {
@@ -45,9 +45,11 @@ export class Ec2BackupSource {
   constructor(
     private readonly conn: AwsConnection,
     private readonly region: string,
+    /** --instance-tag: the image tag that names an instance. */
+    private readonly instanceTag?: string,
   ) {
     this.ec2 = conn.client((c) => new EC2Client(c), region);
-    projectResponses(this.ec2, PROJECTIONS);
+    projectResponses(this.ec2, projections(instanceTag !== undefined));
   }
 
   /**
@@ -87,12 +89,12 @@ export class Ec2BackupSource {
    * Every image the account owns, all pages, handed over page by page and then let go: 20,000 images
    * cost twenty calls and never sit in memory as SDK objects.
    */
-  async readImages(instanceTag: string | undefined, take: (images: ImageInfo[]) => void): Promise<number> {
+  async readImages(take: (images: ImageInfo[]) => void): Promise<number> {
     let count = 0;
     let pageNo = 0;
     const pages = paginateDescribeImages({ client: this.ec2, pageSize: PAGE }, { Owners: ["self"] }, this.conn.sendOptions);
     for await (const page of pages) {
-      const images = (page.Images ?? []).map((i) => toInfo(i, instanceTag)).filter((i): i is ImageInfo => i !== undefined);
+      const images = (page.Images ?? []).map((i) => toInfo(i, this.instanceTag)).filter((i): i is ImageInfo => i !== undefined);
       count += images.length;
       take(images);
       // A full collection costs ~40 ms: every few pages keeps memory flat without doubling the run time.

@@ -41,6 +41,14 @@ export function projectXmlList(xml: string, listTag: string, keep: ReadonlySet<s
         copied = end;
         continue;
       }
+      const close = closeOf(xml, name, end);
+      if (close !== undefined) {
+        // The usual case, a field that does not contain itself: jump over it instead of walking its tags.
+        out.push(xml.slice(copied, m.index));
+        copied = close;
+        TAG.lastIndex = close;
+        continue;
+      }
       skipFrom = m.index;
       skipDepth = depth;
     }
@@ -50,6 +58,15 @@ export function projectXmlList(xml: string, listTag: string, keep: ReadonlySet<s
   }
   out.push(xml.slice(copied));
   return out.join("");
+}
+
+/** End of the `</name>` closing an element opened before `from`, if no element of that name is nested in it. */
+function closeOf(xml: string, name: string, from: number): number | undefined {
+  const at = xml.indexOf(`</${name}>`, from);
+  if (at === -1) return undefined;
+  // Searching back from the close scans only the element itself.
+  if (xml.lastIndexOf(`<${name}`, at) >= from) return undefined;
+  return at + name.length + 3;
 }
 
 export interface Projection {

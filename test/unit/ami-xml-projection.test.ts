@@ -31,6 +31,11 @@ describe("projectXmlList", () => {
     expect(projectXmlList(xml, "set", new Set(["a"]))).toBe(`<r><set><item><a>1</a></item></set><other><b>kept</b></other><set><item><a>2</a></item></set></r>`);
   });
 
+  it("drops an element that contains elements of its own name whole", () => {
+    const xml = `<set><item><a>1</a><b><b>x</b><c/></b><a2/></item></set>`;
+    expect(projectXmlList(xml, "set", new Set(["a"]))).toBe(`<set><item><a>1</a></item></set>`);
+  });
+
   it("leaves a truncated answer truncated, so the SDK still reports it unparseable", () => {
     const cut = IMAGES.slice(0, IMAGES.indexOf("<deviceName>") + 5);
     const projected = projectXmlList(cut, "imagesSet", keep);
