@@ -47,18 +47,17 @@ export function regionOfUrl(host: string): string | undefined {
   return undefined;
 }
 
+// Parsed by hand, not with `new URL()`: emulators hand out hosts such as `sqs.us-east-1.127.0.0.1`, which
+// WHATWG URL parsing rejects (a host whose last label is a number must be an IPv4 address), yet SQS
+// lookups need the URL exactly as it was given.
+const QUEUE_URL = /^https?:\/\/([^/?#@\s]+?)(?::\d+)?\/(?:[^/?#\s]+\/)*([^/?#\s]+)\/?$/i;
+
 function parseQueueUrl(text: string): GivenUrl {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
+  const m = QUEUE_URL.exec(text);
+  if (!m || !isQueueName(m[2])) {
     throw new UsageError(`--queue: '${text}' is not a queue URL (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME)`);
   }
-  const name = url.pathname.split("/").filter(Boolean).pop() ?? "";
-  if (!isQueueName(name) || url.search !== "" || url.hash !== "") {
-    throw new UsageError(`--queue: '${text}' is not a queue URL (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME)`);
-  }
-  return { url: text, name, region: regionOfUrl(url.hostname) };
+  return { url: text, name: m[2], region: regionOfUrl(m[1].toLowerCase()) };
 }
 
 export function parseSelection(queues: unknown, prefixes: unknown): QueueSelection {

@@ -213,7 +213,7 @@ function reasonOf(err: unknown): string {
 }
 
 function nameOf(url: string): string {
-  return decodeURIComponent(url.replace(/\/+$/, "").split("/").pop() ?? url);
+  return url.replace(/\/+$/, "").split("/").pop() ?? url;
 }
 
 function pick(c: Counts) {
