@@ -1,0 +1,313 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CONTRIB, FS_ID, installPlugins, monitoredAccount, perfItems, REGION, rootFsType } from "../support/core-fixtures";
+import { type FakeAws, startFakeAws } from "../support/fake-aws";
+import { type CheckResult, type RunningIcinga, startIcinga, validateIcinga } from "../support/icinga";
+import { BIN_DIR } from "../support/run-binary";
+import { startSshd, type TestSshd } from "../support/sshd";
+
+// The shipped Icinga 2 CheckCommands and example apply rules, validated with `icinga2 daemon -C` and
+// run by a real icinga2 against the fake AWS endpoint, local mounts and a real sshd. The REST API
+// gives each result and the argv Icinga built from the CheckCommand's arguments.
+
+const COMMANDS_CONF = join(CONTRIB, "icinga2", "aws-checks-commands.conf");
+const SERVICES_EXAMPLE = join(CONTRIB, "icinga2", "aws-checks-services.conf.example");
+const HOSTS_EXAMPLE = join(CONTRIB, "icinga2", "aws-checks-hosts.conf.example");
+const GENERATOR = join(CONTRIB, "icinga2", "generate-commands.mjs");
+
+// What Debian's conf.d/templates.conf provides and the examples import.
+const TEMPLATES = `
+template Host "generic-host" { check_command = "dummy"; max_check_attempts = 1; check_interval = 1h }
+template Service "generic-service" { max_check_attempts = 1; check_interval = 1h; retry_interval = 1h }
+`;
+
+/** `--flag value` pairs (or lone flags) in an argv, for assertions that do not depend on order. */
+function pairs(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 1; i < argv.length; i++) {
+    if (argv[i].startsWith("--") && argv[i + 1] !== undefined && !argv[i + 1].startsWith("--")) out.push(`${argv[i]} ${argv[++i]}`);
+    else out.push(argv[i]);
+  }
+  return out;
+}
+
+const objectNames = (text: string, type: string) =>
+  [...text.matchAll(new RegExp(`^object ${type} "([^"]+)"`, "gm"))].map((m) => m[1]).sort();
+
+describe("the shipped Icinga 2 configuration", () => {
+  it("is what the generator makes from the commands' --help (descriptions never drift)", () => {
+    const generated = execFileSync("node", [GENERATOR, "--binary", join(BIN_DIR, "aws-checks"), "--stdout"], { encoding: "utf8" });
+    expect(readFileSync(COMMANDS_CONF, "utf8"), "run: npm run build && node contrib/icinga2/generate-commands.mjs").toBe(generated);
+  });
+
+  it("passes icinga2 daemon -C with the example hosts and apply rules", () => {
+    const r = validateIcinga({ includes: [COMMANDS_CONF, SERVICES_EXAMPLE, HOSTS_EXAMPLE], objects: TEMPLATES, pluginContribDir: BIN_DIR });
+    expect(r.output).toMatch(/Finished validating the configuration/);
+    expect(r.ok).toBe(true);
+    // The example hosts make the example rules create services of every command.
+    expect(r.output).toMatch(/Instantiated (1[0-9]|[2-9]\d) Services/);
+  });
+
+  it("is rejected by icinga2 daemon -C when a CheckCommand is missing (the validation is real)", () => {
+    const r = validateIcinga({ includes: [SERVICES_EXAMPLE, HOSTS_EXAMPLE], objects: TEMPLATES, pluginContribDir: BIN_DIR });
+    expect(r.ok).toBe(false);
+    expect(r.output).toMatch(/Validation failed for object .*check_command.*instance_events|CheckCommand 'instance_events' does not exist/);
+  });
+});
+
+describe("the shipped CheckCommands in a running icinga2", () => {
+  let fake: FakeAws;
+  let sshd: TestSshd;
+  let icinga: RunningIcinga;
+  let dir: string;
+  let results: Map<string, CheckResult>;
+  const efsPath = () => `${dir}/efs`;
+
+  // Services by "host!service": those from the shipped example rules, and a few of the test's own
+  // that set every kind of argument (repeated, flags, defaults overridden).
+  const EXPECTED = [
+    "aws!ec2-scheduled-events",
+    "aws!ami-backups",
+    "aws!sqs-orders",
+    "aws!sqs-prefix-jobs-",
+    "aws!elb-web-lb",
+    "aws!elb-api-lb",
+    "aws!argv-instance-events",
+    "local!serverscore",
+    "local!ec2-scheduled-events-self",
+    "local!serverscore-ssh",
+    "local!root-fs",
+    "local!fstab",
+  ];
+
+  beforeAll(async () => {
+    dir = mkdtempSync("/tmp/aws-checks-icinga-test-");
+    fake = await startFakeAws(monitoredAccount());
+    sshd = await startSshd();
+    const plugins = installPlugins(join(dir, "plugins"));
+    writeFileSync(join(dir, "fstab"), `${FS_ID}.efs.${REGION}.amazonaws.com:/ /mnt/aws-checks-icinga-efs efs _netdev,tls 0 0\n`);
+    const sshVars = [
+      `serverscore_ssh_user = "${sshd.user}"`,
+      `serverscore_ssh_port = ${sshd.port}`,
+      `serverscore_ssh_identity = "${sshd.identity}"`,
+      `serverscore_ssh_option = [ "UserKnownHostsFile=${sshd.knownHosts}", "StrictHostKeyChecking=yes" ]`,
+      `serverscore_remote_command = "${sshd.bin}/serverscore --format json"`,
+      `serverscore_warning = "1:"`,
+      `serverscore_critical = "1:"`,
+    ];
+    const objects = `${TEMPLATES}
+object Host "aws" {
+	import "generic-host"
+	address = "127.0.0.1"
+	vars.aws_region = "${REGION}"
+	vars.aws_endpoint_url = "${fake.url}"
+	vars.aws_access_key_id = "AKIDICINGA"
+	vars.aws_secret_access_key = "secret"
+	vars.aws_instance_tags = [ "env=prod" ]
+	vars.aws_backup_tags = [ "env=prod" ]
+	vars.aws_sqs_queues = [ "orders" ]
+	vars.aws_sqs_queue_prefixes = [ "jobs-" ]
+	vars.aws_classic_elbs = [ "web-lb", "api-lb" ]
+}
+object Host "local" {
+	import "generic-host"
+	address = "127.0.0.1"
+	vars.ec2 = true
+	vars.efs_mounts["${dir}/efs"] = "${FS_ID}"
+	vars.serverscore_ssh = { ${sshVars.join("; ")} }
+}
+object Service "argv-instance-events" {
+	import "generic-service"
+	host_name = "aws"
+	check_command = "instance_events"
+	vars.instance_events_tag = [ "env=prod", "Name=web-1" ]
+	vars.instance_events_ignore_code = [ "instance-stop", "system-maintenance" ]
+	vars.instance_events_include_stopped = true
+	vars.instance_events_self = false
+	vars.instance_events_warning = "30d"
+	vars.instance_events_critical = "1d"
+	vars.instance_events_timeout = 20
+	vars.aws_max_attempts = 2
+}
+object Service "root-fs" {
+	import "generic-service"
+	host_name = "local"
+	check_command = "efs_mount"
+	vars.efs_mount_mount_point = [ "/" ]
+	vars.efs_mount_type = "${rootFsType()}"
+	vars.efs_mount_no_fstab_check = true
+	vars.efs_mount_probe_timeout = 5
+	vars.efs_mount_warning = "100"
+	vars.efs_mount_critical = "100"
+}
+object Service "fstab" {
+	import "generic-service"
+	host_name = "local"
+	check_command = "efs_mount"
+	vars.efs_mount_all = true
+	vars.efs_mount_fstab = "${dir}/fstab"
+}
+`;
+    icinga = await startIcinga({
+      includes: [COMMANDS_CONF, SERVICES_EXAMPLE],
+      objects,
+      pluginContribDir: plugins.dir,
+      // Only the IMDS address (for --self) comes from the daemon's environment: endpoint, region and
+      // credentials must arrive through the CheckCommands.
+      env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: fake.url },
+    });
+    results = await icinga.waitForResults([...EXPECTED, `local!efs-${efsPath()}`]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await icinga?.stop();
+    await sshd?.stop();
+    await fake?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const result = (name: string) => {
+    const r = results.get(name);
+    if (!r) throw new Error(`no result for ${name}`);
+    return r;
+  };
+  const shown = (r: CheckResult) => `${r.command.join(" ")}\n${r.output}\n| ${r.perfdata.join(" ")}`;
+  const perf = (r: CheckResult) => perfItems(r.perfdata.join(" "));
+
+  it("every shipped CheckCommand ran here", () => {
+    // Ran means the plugin answered in its own format, not that Icinga merely tried to start it.
+    const ran = new Set(
+      [...results.values()]
+        .filter((r) => /^(EVENTS|AMI|QUEUE|ELB|MOUNT|SERVERSCORE) (OK|WARNING|CRITICAL|UNKNOWN): /.test(r.output))
+        .map((r) => r.command[0].split("/").pop()),
+    );
+    const shipped = objectNames(readFileSync(COMMANDS_CONF, "utf8"), "CheckCommand");
+    expect(shipped).toEqual(["ami_freshness", "efs_mount", "elb_health", "instance_events", "queue_backlog", "serverscore"]);
+    for (const name of shipped) expect(ran, name).toContain(name === "serverscore" ? "check_serverscore" : `check_${name}`);
+  });
+
+  it("ec2-scheduled-events: shared aws_* host vars become options, the default -c 3d is passed, web-1's reboot is CRITICAL", () => {
+    const r = result("aws!ec2-scheduled-events");
+    expect(r.command[0]).toBe(join(dir, "plugins", "check_instance_events"));
+    expect(pairs(r.command)).toEqual(
+      expect.arrayContaining(["--critical 3d", "--warning 14d", "--tag env=prod", `--region ${REGION}`, `--endpoint-url ${fake.url}`]),
+    );
+    expect(r.command).not.toContain("--self");
+    expect(r.state, shown(r)).toBe(2);
+    expect(r.output).toMatch(/^EVENTS CRITICAL: .*i-00000000000000001 system-reboot in 2d/);
+    expect(perf(r).get("events")).toMatch(/^1;/);
+    expect(perf(r).get("instances")).toMatch(/^2;/);
+  });
+
+  it("argv: repeat_key repeats --tag and --ignore-code, set_if adds true flags only, numbers pass as text", () => {
+    const r = result("aws!argv-instance-events");
+    const argv = r.command;
+    expect(argv.filter((a) => a === "--tag")).toHaveLength(2);
+    expect(pairs(argv)).toEqual(
+      expect.arrayContaining([
+        "--tag env=prod",
+        "--tag Name=web-1",
+        "--ignore-code instance-stop",
+        "--ignore-code system-maintenance",
+        "--include-stopped",
+        "--warning 30d",
+        "--critical 1d",
+        "--timeout 20",
+        "--max-attempts 2",
+      ]),
+    );
+    expect(argv).not.toContain("--self");
+    expect(argv).not.toContain("--verbose");
+    expect(argv).not.toContain("--profile");
+    // web-1's reboot in 2 days: inside -w 30d, outside -c 1d.
+    expect(r.state, shown(r)).toBe(1);
+    expect(r.output).toMatch(/^EVENTS WARNING: 1 scheduled event\(s\) on 1 instance\(s\)/);
+  });
+
+  it("the credentials from aws_access_key_id reached the SDK through the CheckCommand's env", () => {
+    const keys = new Set(fake.calls.filter((c) => c.service !== "imds").map((c) => c.accessKeyId));
+    expect([...keys]).toEqual(["AKIDICINGA"]);
+    for (const r of results.values()) expect(r.command.join(" ")).not.toContain("AKIDICINGA");
+  });
+
+  it("ami-backups: web-2's newest available image is 30 h old", () => {
+    const r = result("aws!ami-backups");
+    expect(pairs(r.command)).toEqual(expect.arrayContaining(["--warning 26h", "--critical 50h", "--tag env=prod"]));
+    expect(r.state, shown(r)).toBe(1);
+    expect(r.output).toMatch(/^AMI WARNING: /);
+    expect(r.output).toMatch(/i-00000000000000002/);
+    expect(perf(r).get("stale")).toMatch(/^1;/);
+    expect(perf(r).get("missing")).toMatch(/^0;/);
+  });
+
+  it("sqs-orders and sqs-prefix-jobs-: one queue per apply-for entry", () => {
+    const orders = result("aws!sqs-orders");
+    expect(pairs(orders.command)).toEqual(expect.arrayContaining(["--queue orders", "--warning 1000", "--critical 10000"]));
+    expect(orders.state, shown(orders)).toBe(0);
+    expect(perf(orders).get("orders.visible")).toMatch(/^5;1000;10000/);
+    const jobs = result("aws!sqs-prefix-jobs-");
+    expect(pairs(jobs.command)).toEqual(expect.arrayContaining(["--queue-prefix jobs-", "--warning 500", "--critical 5000"]));
+    expect(jobs.state, shown(jobs)).toBe(1);
+    expect(perf(jobs).get("jobs-a.visible")).toMatch(/^700;500;5000/);
+    expect(perf(jobs).get("jobs-b.dlq")).toMatch(/^3;/);
+  });
+
+  it("elb-web-lb and elb-api-lb: below 2 in service warns, the default -c 1: is passed", () => {
+    const web = result("aws!elb-web-lb");
+    expect(pairs(web.command)).toEqual(expect.arrayContaining(["--elb web-lb", "--warning 2:", "--critical 1:", "--min-healthy-percent 75"]));
+    expect(web.state, shown(web)).toBe(1);
+    expect(web.output).toMatch(/i-00000000000000002 OutOfService \(Instance\)/);
+    expect(perf(web).get("web-lb.in_service")).toMatch(/^1;2:;1:/);
+    const api = result("aws!elb-api-lb");
+    expect(api.state, shown(api)).toBe(1);
+    expect(perf(api).get("api-lb.in_service")).toMatch(/^1;2:;1:/);
+  });
+
+  it("efs-<mount>: the apply-for rule passes mount point, file system id, type and the write-test flag", () => {
+    const r = result(`local!efs-${efsPath()}`);
+    expect(pairs(r.command)).toEqual(
+      expect.arrayContaining([`--mount-point ${efsPath()}`, `--filesystem-id ${FS_ID}`, "--type efs", "--write-test", "--warning 80", "--critical 90"]),
+    );
+    expect(r.state, shown(r)).toBe(2);
+    expect(r.output).toMatch(new RegExp(`^MOUNT CRITICAL: ${efsPath()} not mounted`));
+  });
+
+  it("root-fs and fstab: flags and the fstab file reach check_efs_mount", () => {
+    const root = result("local!root-fs");
+    expect(pairs(root.command)).toEqual(expect.arrayContaining(["--mount-point /", `--type ${rootFsType()}`, "--no-fstab-check", "--probe-timeout 5"]));
+    expect(root.state, shown(root)).toBe(0);
+    expect(perf(root).get("/.used_pct")).toMatch(/^[\d.]+%;100;100;0;100$/);
+    const fstab = result("local!fstab");
+    expect(pairs(fstab.command)).toEqual(expect.arrayContaining(["--all", `--fstab ${dir}/fstab`]));
+    expect(fstab.state, shown(fstab)).toBe(2);
+    expect(fstab.output).toMatch(/^MOUNT CRITICAL: \/mnt\/aws-checks-icinga-efs not mounted/);
+  });
+
+  it("serverscore (local, default thresholds): the state follows the score against 50: and 25:", () => {
+    const r = result("local!serverscore");
+    expect(pairs(r.command)).toEqual(expect.arrayContaining(["--warning 50:", "--critical 25:", "--components load,mem"]));
+    const score = Number(perf(r).get("score")?.split(";")[0]);
+    expect(score).toBeGreaterThanOrEqual(1);
+    expect(r.state, shown(r)).toBe(score < 25 ? 2 : score < 50 ? 1 : 0);
+    expect(perf(r).get("score")).toMatch(/^\d+;50:;25:;1;100$/);
+  });
+
+  it("serverscore-ssh: $address$, repeated --ssh-option and a remote command with spaces as one argument", () => {
+    const r = result("local!serverscore-ssh");
+    expect(r.command).toContain(`${sshd.bin}/serverscore --format json`);
+    expect(r.command.filter((a) => a === "--ssh-option")).toHaveLength(2);
+    expect(pairs(r.command)).toEqual(expect.arrayContaining(["--host 127.0.0.1", `--ssh-user ${sshd.user}`, `--ssh-port ${sshd.port}`]));
+    expect(r.state, shown(r)).toBe(0);
+    expect(perf(r).get("127.0.0.1.score")).toMatch(/^\d+;1:;1:;1;100$/);
+    expect(perf(r).get("unreachable")).toMatch(/^0;/);
+  });
+
+  it("ec2-scheduled-events-self: --self reads IMDS and warns about the reboot in 5 days", () => {
+    const r = result("local!ec2-scheduled-events-self");
+    expect(pairs(r.command)).toEqual(expect.arrayContaining(["--self", "--warning 14d", "--critical 3d"]));
+    expect(r.state, shown(r)).toBe(1);
+    expect(r.output).toMatch(/^EVENTS WARNING: .*system-reboot in (4d 23h|5d)/);
+  });
+});
