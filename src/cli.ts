@@ -1,4 +1,4 @@
-import yargs from "yargs";
+import { parseArgv, scanArgv } from "./argv";
 import type { AnyCheck as CheckDefinition, ParsedArgs } from "./definition";
 import { UsageError } from "./errors";
 import { AWS_OPTIONS } from "./aws/options";
@@ -37,79 +37,16 @@ export function thresholdOptions(what: { warning: string; critical: string; plac
   };
 }
 
-function optionNames(options: Record<string, OptionSpec>) {
-  const valued = new Map<string, string>(); // flag as typed -> long name
-  for (const [name, spec] of Object.entries(options)) {
-    if (spec.type === "boolean" || spec.type === "count") continue;
-    const aliases = spec.alias === undefined ? [] : Array.isArray(spec.alias) ? spec.alias : [spec.alias];
-    for (const n of [name, ...aliases]) valued.set(n.length === 1 ? `-${n}` : `--${n}`, name);
-  }
-  return valued;
-}
-
 /**
- * getopt semantics yargs lacks: `-w -10:-2` and `-w10` take the next (or attached) text as the value
- * even when it starts with `-`. Rewriting to `--name=value` before yargs sees it keeps yargs strict.
+ * Rewrites argv as `--name=value` and `--name` items (for callers that inspect which options were
+ * given, such as the gate). Throws the same UsageError parseArgs would.
  */
 export function normalizeArgv(argv: string[], options: Record<string, OptionSpec>): string[] {
-  const valued = optionNames(options);
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--") {
-      out.push(...argv.slice(i));
-      break;
-    }
-    const long = valued.get(arg);
-    if (long !== undefined) {
-      // yargs would quietly use the default for a trailing `-t`; getopt calls it a missing argument.
-      if (i + 1 >= argv.length) throw new UsageError(`--${long}: missing value`);
-      out.push(`--${long}=${argv[++i]}`);
-      continue;
-    }
-    const attached = /^-([A-Za-z])(.+)$/.exec(arg);
-    const shortLong = attached ? valued.get(`-${attached[1]}`) : undefined;
-    if (attached && shortLong !== undefined) {
-      out.push(`--${shortLong}=${attached[2].replace(/^=/, "")}`);
-      continue;
-    }
-    out.push(arg);
-  }
-  return out;
+  return scanArgv(argv, options).map((t) => (t.value === undefined ? `--${t.name}` : `--${t.name}=${t.value}`));
 }
 
 export function allOptions(def: CheckDefinition): Record<string, OptionSpec> {
   return { ...def.options, ...(def.aws ? AWS_OPTIONS : {}), ...COMMON_OPTIONS };
-}
-
-function buildParser(def: CheckDefinition, options: Record<string, OptionSpec>, argv: string[]) {
-  // help and version off before the options: yargs warns (on stderr) about a "version" option otherwise.
-  return yargs(argv)
-    .scriptName(def.name)
-    .help(false)
-    .version(false)
-    .options(options)
-    .strict()
-    .exitProcess(false)
-    .parserConfiguration({ "camel-case-expansion": false, "boolean-negation": false, "short-option-groups": true })
-    .fail((msg, err) => {
-      throw new UsageError(usageMessage(msg ?? err?.message ?? "invalid arguments", argv));
-    });
-}
-
-/** yargs' messages, reworded to name the option as the user typed it. */
-function usageMessage(msg: string, argv: string[]): string {
-  const unknown = /^Unknown arguments?: (.+)$/.exec(msg);
-  if (unknown) {
-    const name = unknown[1].split(", ")[0];
-    const typed = name.length === 1 ? `-${name}` : `--${name}`;
-    // yargs names positional arguments the same way; only a typed flag is an unknown option.
-    const isFlag = argv.some((a) => a === typed || a.startsWith(`${typed}=`) || (name.length === 1 && /^-[A-Za-z]+$/.test(a) && a.includes(name)));
-    return isFlag ? `unknown option '${typed}'` : `unexpected argument '${name}'`;
-  }
-  const choice = /Argument: (\S+), Given: "(.*)", Choices: (.+)$/m.exec(msg);
-  if (choice) return `--${choice[1]}: expected ${choice[3].replace(/"/g, "")}, got '${choice[2]}'`;
-  return msg.replace(/\s*\n\s*/g, "; ");
 }
 
 export function helpText(def: CheckDefinition): string {
@@ -118,11 +55,7 @@ export function helpText(def: CheckDefinition): string {
 
 /** Parses argv strictly; every problem is a UsageError naming the option. */
 export function parseArgs(def: CheckDefinition, argv: string[]): ParsedArgs {
-  const options = allOptions(def);
-  const parsed = buildParser(def, options, normalizeArgv(argv, options)).parseSync() as ParsedArgs;
-  const positional = parsed._ as unknown[];
-  if (positional.length > 0) throw new UsageError(`unexpected argument '${String(positional[0])}'`);
-  return parsed;
+  return parseArgv(argv, allOptions(def));
 }
 
 /** Every value given for a repeatable option, in order (also splits nothing: commas are data). */
