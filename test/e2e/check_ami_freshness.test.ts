@@ -11,12 +11,15 @@ let nextImage = 1;
 
 const id = (n: number) => `i-0000000000000000${n}`;
 const host = (n: number, extra: Partial<Instance> = {}): Instance => ({ id: id(n), tags: { Name: `web-${n}`, env: "prod" }, ...extra });
-/** An image of instance n made `hoursAgo` hours ago, found through its SourceInstanceId unless `extra` says otherwise. */
+/**
+ * An image of instance n made `hoursAgo` hours and ten minutes ago (so the age shown, `3h 10m`, stays the
+ * same however long the run takes), found through its SourceInstanceId unless `extra` says otherwise.
+ */
 const backup = (n: number, hoursAgo: number, state: ImageState = "available", extra: Partial<Image> = {}): Image => ({
   id: `ami-${String(nextImage++).padStart(17, "0")}`,
   name: `nightly-${n}-${hoursAgo}h`,
   state,
-  creationDate: new Date(Date.now() - hoursAgo * HOUR),
+  creationDate: new Date(Date.now() - hoursAgo * HOUR - 10 * 60_000),
   sourceInstanceId: id(n),
   ...extra,
 });
@@ -53,7 +56,7 @@ describe("age of the newest available image, default thresholds (26h / 50h)", ()
       expect(perf.get("stale")).toBe(`${hours > 26 ? 1 : 0};;;0;1`);
       expect(perf.get("missing")).toBe("0;;;0;1");
       const age = Number(/^(\d+)s;/.exec(perf.get("i-00000000000000001") ?? "")?.[1]);
-      expect(Math.abs(age - hours * 3600)).toBeLessThan(60);
+      expect(Math.abs(age - hours * 3600 - 600)).toBeLessThan(60);
       expect(perf.get("i-00000000000000001")).toMatch(/^\d+s;~:93600;~:180000;0$/);
     }
   });
@@ -136,8 +139,8 @@ describe("image states", () => {
     fake.setScenario(scenario([host(1)], [backup(1, 5), backup(1, 3, "pending")]));
     const r = await ami([]);
     expect(r.exitCode).toBe(1);
-    expect(firstLine(r.stdout)).toMatch(/^AMI WARNING: i-00000000000000001 \(web-1\) image ami-\d+ pending for 3h \(> 2h\)$/);
-    expect(r.stdout).toMatch(/\[WARNING\] .*newest backup .* 5h old; image ami-\d+ 'nightly-1-3h' pending for 3h \(> 2h\)/);
+    expect(firstLine(r.stdout)).toMatch(/^AMI WARNING: i-00000000000000001 \(web-1\) image ami-\d+ pending for 3h 10m \(> 2h\)$/);
+    expect(r.stdout).toMatch(/\[WARNING\] .*newest backup .* 5h 10m old; image ami-\d+ 'nightly-1-3h' pending for 3h 10m \(> 2h\)/);
     expect((await ami(["--pending-timeout", "4h"])).exitCode).toBe(0);
     const inProgress = await ami(["--pending-timeout", "240"]);
     expect(inProgress.stdout).toMatch(/in progress for 3h/);
@@ -147,7 +150,7 @@ describe("image states", () => {
     fake.setScenario(scenario([host(1)], [backup(1, 20), backup(1, 1, "failed", { name: "nightly-broken" })]));
     const r = await ami([]);
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toMatch(/\[OK\] i-00000000000000001 \(web-1\): newest backup ami-\d+ 'nightly-1-20h' 20h old; latest image ami-\d+ 'nightly-broken' failed \(created 1h ago\)/);
+    expect(r.stdout).toMatch(/\[OK\] i-00000000000000001 \(web-1\): newest backup ami-\d+ 'nightly-1-20h' 20h 10m old; latest image ami-\d+ 'nightly-broken' failed \(created 1h 10m ago\)/);
   });
 
   it("only failed images: CRITICAL, the failure named", async () => {
@@ -241,6 +244,33 @@ describe("errors and usage", () => {
     expect(r.exitCode).toBe(3);
     expect(r.stdout).toMatch(/^AMI UNKNOWN: unparseable answer from ec2:DescribeImages/);
     expect(r.stdout.split("\n")).toHaveLength(2);
+  });
+
+  it("a hung DescribeImages gives UNKNOWN within -t, naming the stage", async () => {
+    fake.setScenario(scenario([host(1)], [backup(1, 2)]));
+    fake.inject({ service: "ec2", action: "DescribeImages", kind: "hang" });
+    const r = await ami(["-t", "2"]);
+    expect(r.exitCode).toBe(3);
+    expect(r.stdout).toBe("AMI UNKNOWN: timed out after 2s while reading images (ec2:DescribeImages)\n");
+    expect(r.ms).toBeLessThan(3000);
+  });
+
+  it("several regions: a failing region is one UNKNOWN line, the other region is still judged", async () => {
+    fake.setScenario({
+      regions: {
+        [REGION]: { instances: [host(1)], images: [backup(1, 60)] },
+        "eu-west-1": { instances: [host(2)], images: [backup(2, 1)] },
+      },
+    });
+    fake.inject({ service: "ec2", action: "DescribeImages", region: "eu-west-1", kind: "accessDenied" });
+    const r = await ami(["--region", "eu-west-1"]);
+    expect(r.exitCode).toBe(2);
+    expect(firstLine(r.stdout)).toBe("AMI CRITICAL: i-00000000000000001 (web-1) [us-east-1] newest backup 2d 12h old (> 2d 2h); 1 region(s) could not be read");
+    expect(r.stdout).toMatch(/\[UNKNOWN\] region eu-west-1: access denied: the credentials may not call ec2:DescribeImages/);
+    fake.clearFaults();
+    const both = await ami(["--region", "eu-west-1"]);
+    expect(perfdata(both.stdout).get("instances")).toBe("2;;;0");
+    expect(both.stdout).toContain("[OK] i-00000000000000002 (web-2) [eu-west-1]: newest backup");
   });
 
   it.each([

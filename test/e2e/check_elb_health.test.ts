@@ -174,6 +174,36 @@ describe("errors and usage", () => {
     expect(fake.count("DescribeLoadBalancers")).toBe(2);
   });
 
+  it("a hung DescribeInstanceHealth gives UNKNOWN within -t, naming the stage", async () => {
+    fake.setScenario(scenario({ name: "web", instances: [member(1)] }));
+    fake.inject({ service: "elasticloadbalancing", action: "DescribeInstanceHealth", kind: "hang" });
+    const r = await elb(["--elb", "web", "-t", "2"]);
+    expect(r.exitCode).toBe(3);
+    expect(r.stdout).toBe("ELB UNKNOWN: timed out after 2s while reading instance health (elasticloadbalancing:DescribeInstanceHealth)\n");
+    expect(r.ms).toBeLessThan(3000);
+  });
+
+  it("several regions: --elb is missing only when no region has it; a failing region is one UNKNOWN line", async () => {
+    fake.setScenario({
+      regions: {
+        [REGION]: { loadBalancers: [{ name: "web", instances: [member(1)] }] },
+        "eu-west-1": { loadBalancers: [{ name: "api", instances: [member(2, "OutOfService")] }] },
+      },
+    });
+    const r = await elb(["--region", "eu-west-1", "--elb", "web", "--elb", "api"]);
+    expect(r.exitCode).toBe(2);
+    expect(firstLine(r.stdout)).toBe("ELB CRITICAL: api [eu-west-1]: 0 of 1 instances InService (critical range 1:) (1 of 2 load balancers)");
+    expect(r.stdout).toContain("[OK] web [us-east-1]: 1 of 1 instances InService");
+    expect(perfdata(r.stdout).get("eu-west-1/api.in_service")).toBe("0;;1:;0;1");
+    expect(r.stdout).not.toContain("no classic load balancer");
+
+    fake.inject({ service: "elasticloadbalancing", region: "eu-west-1", kind: "error500" });
+    const failing = await elb(["--region", "eu-west-1", "--max-attempts", "1"]);
+    expect(failing.exitCode).toBe(3);
+    expect(firstLine(failing.stdout)).toBe("ELB UNKNOWN: web [us-east-1]: 1 of 1 instances InService; 1 region(s) could not be read");
+    expect(failing.stdout).toMatch(/\[UNKNOWN\] region eu-west-1: elasticloadbalancing:DescribeLoadBalancers failed: .*HTTP 500/);
+  });
+
   it.each([
     [["--min-healthy-percent", "120"], "--min-healthy-percent: expected a percentage from 0 to 100, got '120'"],
     [["-c", "1:0"], "--critical: invalid range '1:0'"],
