@@ -54,7 +54,7 @@ export interface JudgedQueue {
 function judgeCount(value: number, thresholds: Thresholds): { state: State; broke?: string } {
   const state = thresholds.evaluate(value);
   const range: Range | undefined = state === State.CRITICAL ? thresholds.critical : state === State.WARNING ? thresholds.warning : undefined;
-  return { state, broke: range ? `${State[state].toLowerCase()} ${range.toString()}` : undefined };
+  return { state, broke: range ? `${State[state].toLowerCase()} range ${range.toString()}` : undefined };
 }
 
 interface Part {
@@ -81,7 +81,8 @@ function dlqPart(dlq: DeadLetterQueue, rules: QueueRules): Part {
     return { state: State.UNKNOWN, text, brief: text };
   }
   const { state, broke } = judgeCount(dlq.visible, rules.dlq);
-  const receives = dlq.maxReceiveCount === undefined ? "" : ` (after ${dlq.maxReceiveCount} receives)`;
+  const n = dlq.maxReceiveCount;
+  const receives = n === undefined ? "" : ` (after ${n} receive${n === 1 ? "" : "s"})`;
   const depth = `${dlq.visible}${broke ? ` (${broke})` : ""}`;
   return { state, text: `DLQ ${dlq.name}${receives}: ${depth}`, brief: broke ? `DLQ ${dlq.name}: ${depth}` : undefined };
 }

@@ -36,10 +36,10 @@ describe("--queue-prefix over every ListQueues page", () => {
     // -t 30: 1,200 signed calls cost about a second of CPU, more on a loaded CI machine.
     const r = await check(["--queue-prefix", "bulk-", "-w", "999", "-c", "1199", "-t", "30"]);
     expect(r.stderr).toBe("");
-    expect(firstLine(r.stdout)).toBe("QUEUE CRITICAL: bulk-1200: 1200 visible (critical 1199); 1 CRITICAL, 200 WARNING of 1200 queue(s)");
+    expect(firstLine(r.stdout)).toBe("QUEUE CRITICAL: bulk-1200: 1200 visible (critical range 1199); 1 CRITICAL, 200 WARNING of 1200 queue(s)");
     expect(r.exitCode).toBe(2);
     expect(perfdata(r.stdout).get("queues")).toBe("1200;;;0");
-    expect(r.stdout).toContain("[WARNING] bulk-1199: 1199 visible (warning 999)");
+    expect(r.stdout).toContain("[WARNING] bulk-1199: 1199 visible (warning range 999)");
     expect(r.stdout).toMatch(/\.\.\. \d+ more line\(s\) not shown \(output is limited to 4096 bytes\)/);
     expect(Buffer.byteLength(r.stdout)).toBeLessThanOrEqual(4096);
     // The worst queues' perfdata first, as many as the cap allows.
@@ -70,9 +70,9 @@ describe("dead-letter queues", () => {
     const redrive = { deadLetterTargetName: "shared-dlq", maxReceiveCount: 4 };
     fake.setScenario(scenario([{ name: "a", redrive }, { name: "b", redrive }, { name: "c", visible: 7, redrive }, { name: "shared-dlq", visible: 2 }]));
     const r = await check(["--queue", "a", "--queue", "b", "--queue", "c", "--dlq-critical", "1"]);
-    expect(firstLine(r.stdout)).toBe("QUEUE CRITICAL: c: DLQ shared-dlq: 2 (critical 1); 3 CRITICAL of 3 queue(s)");
+    expect(firstLine(r.stdout)).toBe("QUEUE CRITICAL: c: DLQ shared-dlq: 2 (critical range 1); 3 CRITICAL of 3 queue(s)");
     expect(r.exitCode).toBe(2);
-    expect(r.stdout).toContain("[CRITICAL] c: 7 visible, 0 in flight, 0 delayed, DLQ shared-dlq (after 4 receives): 2 (critical 1)");
+    expect(r.stdout).toContain("[CRITICAL] c: 7 visible, 0 in flight, 0 delayed, DLQ shared-dlq (after 4 receives): 2 (critical range 1)");
     expect(perfdata(r.stdout).get("a.dlq")).toBe("2;0;1;0");
     expect(fake.count("GetQueueUrl")).toBe(3);
     expect(fake.count("GetQueueAttributes")).toBe(4);
@@ -92,7 +92,7 @@ describe("regions", () => {
   it("several regions: labels carry the region; a failing region is one UNKNOWN line, the other is judged", async () => {
     fake.setScenario(scenario([{ name: "jobs", visible: 3 }], [{ name: "jobs", visible: 40 }]));
     const r = await check(["--region", "eu-west-1", "--queue", "jobs", "-w", "10"]);
-    expect(firstLine(r.stdout)).toBe("QUEUE WARNING: jobs [eu-west-1]: 40 visible (warning 10); 1 WARNING of 2 queue(s)");
+    expect(firstLine(r.stdout)).toBe("QUEUE WARNING: jobs [eu-west-1]: 40 visible (warning range 10); 1 WARNING of 2 queue(s)");
     expect(perfdata(r.stdout).get("us-east-1/jobs.visible")).toBe("3;10;;0");
     expect(perfdata(r.stdout).get("eu-west-1/jobs.visible")).toBe("40;10;;0");
 
@@ -141,7 +141,7 @@ describe("missing queues and faults", () => {
   it("throttled for the first calls, then answered: the right state, after retries", async () => {
     sqsFault({ action: "GetQueueAttributes", kind: "throttle", times: 2 });
     const r = await check(["--queue", "orders", "-w", "10"]);
-    expect(firstLine(r.stdout)).toBe("QUEUE WARNING: orders: 12 visible (warning 10)");
+    expect(firstLine(r.stdout)).toBe("QUEUE WARNING: orders: 12 visible (warning range 10)");
     expect(r.exitCode).toBe(1);
     expect(fake.count("GetQueueAttributes")).toBe(3);
   });

@@ -88,8 +88,8 @@ describe("one queue, counts from real messages", () => {
 
     const r = await check(["--queue", "work", "-w", "4", "-c", "10", "--warning-in-flight", "1", "--critical-in-flight", "5"]);
     expect(r.exitCode).toBe(1);
-    expect(firstLine(r.stdout)).toBe("QUEUE WARNING: work: 5 visible (warning 4), 2 in flight (warning 1)");
-    expect(r.stdout).toContain("[WARNING] work: 5 visible (warning 4), 2 in flight (warning 1), 1 delayed, no DLQ |");
+    expect(firstLine(r.stdout)).toBe("QUEUE WARNING: work: 5 visible (warning range 4), 2 in flight (warning range 1)");
+    expect(r.stdout).toContain("[WARNING] work: 5 visible (warning range 4), 2 in flight (warning range 1), 1 delayed, no DLQ |");
     const perf = perfdata(r.stdout);
     expect(perf.get("queues")).toBe("1;;;0");
     expect(perf.get("work.visible")).toBe("5;4;10;0");
@@ -99,7 +99,7 @@ describe("one queue, counts from real messages", () => {
 
     const crit = await check(["--queue", "work", "-c", "~:4"]);
     expect(crit.exitCode).toBe(2);
-    expect(firstLine(crit.stdout)).toBe("QUEUE CRITICAL: work: 5 visible (critical ~:4)");
+    expect(firstLine(crit.stdout)).toBe("QUEUE CRITICAL: work: 5 visible (critical range ~:4)");
   });
 
   it("a queue URL is used as is (the exact URL fauxqs gave)", async () => {
@@ -107,7 +107,7 @@ describe("one queue, counts from real messages", () => {
     await send(url, 3);
     expect(url).toMatch(/^http:\/\/sqs\.us-east-1\.127\.0\.0\.1:\d+\/000000000000\/by-url$/);
     const r = await check(["--queue", url, "-w", "2"]);
-    expect(firstLine(r.stdout)).toBe("QUEUE WARNING: by-url: 3 visible (warning 2)");
+    expect(firstLine(r.stdout)).toBe("QUEUE WARNING: by-url: 3 visible (warning range 2)");
     expect(r.exitCode).toBe(1);
     expect(perfdata(r.stdout).get("by-url.visible")).toBe("3;2;;0");
   });
@@ -134,15 +134,15 @@ describe("dead-letter queues, filled by real redrive", () => {
   it("warn-dead-letters: any dead letter warns by default (--dlq-warning 0)", async () => {
     const r = await check(["--queue", "billing"]);
     expect(r.exitCode).toBe(1);
-    expect(firstLine(r.stdout)).toBe("QUEUE WARNING: billing: DLQ billing-dlq: 3 (warning 0)");
-    expect(r.stdout).toContain("[WARNING] billing: 0 visible, 0 in flight, 0 delayed, DLQ billing-dlq (after 2 receives): 3 (warning 0) |");
+    expect(firstLine(r.stdout)).toBe("QUEUE WARNING: billing: DLQ billing-dlq: 3 (warning range 0)");
+    expect(r.stdout).toContain("[WARNING] billing: 0 visible, 0 in flight, 0 delayed, DLQ billing-dlq (after 2 receives): 3 (warning range 0) |");
     expect(perfdata(r.stdout).get("billing.dlq")).toBe("3;0;;0");
   });
 
   it("--dlq-critical and --dlq-warning judge the dead-letter depth; 0: never warns", async () => {
     const crit = await check(["--queue", "billing", "--dlq-critical", "2"]);
     expect(crit.exitCode).toBe(2);
-    expect(firstLine(crit.stdout)).toBe("QUEUE CRITICAL: billing: DLQ billing-dlq: 3 (critical 2)");
+    expect(firstLine(crit.stdout)).toBe("QUEUE CRITICAL: billing: DLQ billing-dlq: 3 (critical range 2)");
     expect(perfdata(crit.stdout).get("billing.dlq")).toBe("3;0;2;0");
 
     const calm = await check(["--queue", "billing", "--dlq-warning", "0:"]);
@@ -153,8 +153,8 @@ describe("dead-letter queues, filled by real redrive", () => {
   it("--queue-prefix: the dead-letter queue is judged as the others' DLQ, not as a backlog of its own", async () => {
     const r = await check(["--queue-prefix", "billing", "-w", "1"]);
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toMatch(/^QUEUE WARNING: billing: DLQ billing-dlq: 3 \(warning 0\); 2 WARNING of 2 queue\(s\)\n/);
-    expect(r.stdout).toContain("[WARNING] billing-retry: 0 visible, 0 in flight, 0 delayed, DLQ billing-dlq (after 1 receives): 3 (warning 0)");
+    expect(r.stdout).toMatch(/^QUEUE WARNING: billing: DLQ billing-dlq: 3 \(warning range 0\); 2 WARNING of 2 queue\(s\)\n/);
+    expect(r.stdout).toContain("[WARNING] billing-retry: 0 visible, 0 in flight, 0 delayed, DLQ billing-dlq (after 1 receive): 3 (warning range 0)");
     const perf = perfdata(r.stdout);
     expect(perf.get("queues")).toBe("2;;;0");
     expect(perf.get("billing.dlq")).toBe("3;0;;0");
@@ -182,8 +182,8 @@ describe("several queues are one report", () => {
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines[0]).toBe("QUEUE CRITICAL: fleet-gone: queue does not exist in us-east-1; 2 CRITICAL, 1 WARNING of 4 queue(s)");
     expect(lines[1]).toBe("[CRITICAL] fleet-gone: queue does not exist in us-east-1");
-    expect(lines[2]).toBe("[CRITICAL] fleet-b: 30 visible (critical 20), 0 in flight, 0 delayed, no DLQ");
-    expect(lines[3]).toBe("[WARNING] fleet-c: 12 visible (warning 10), 0 in flight, 0 delayed, no DLQ");
+    expect(lines[2]).toBe("[CRITICAL] fleet-b: 30 visible (critical range 20), 0 in flight, 0 delayed, no DLQ");
+    expect(lines[3]).toBe("[WARNING] fleet-c: 12 visible (warning range 10), 0 in flight, 0 delayed, no DLQ");
     expect(lines[4]).toMatch(/^\[OK\] fleet-a: 2 visible, 0 in flight, 0 delayed, no DLQ \| queues=3;;;0 fleet-b\.visible=30;10;20;0 /);
     const labels = [...perfdata(r.stdout).keys()];
     expect(labels.filter((l) => l.endsWith(".visible"))).toEqual(["fleet-b.visible", "fleet-c.visible", "fleet-a.visible"]);
@@ -221,12 +221,12 @@ describe("the range table (conventions §6) end to end, through the visible coun
     ["0", [5, 10, 15, 20, 25]],
   ];
 
-  it.each(table)("-w %s and -c %s alert on exactly the table's values", async (range, alerting) => {
+  it.each(table)("range %s as -w and as -c alerts on exactly the table's values (%j)", async (range, alerting) => {
     for (const [flag, state] of [["-w", "WARNING"], ["-c", "CRITICAL"]] as const) {
       const r = await check(["--queue-prefix", "range-", flag, range]);
       expect(r.exitCode).toBe(flag === "-w" ? 1 : 2);
       for (const n of depths) {
-        const expected = alerting.includes(n) ? `[${state}] ${label(n)}: ${n} visible (${state.toLowerCase()} ${range})` : `[OK] ${label(n)}: ${n} visible,`;
+        const expected = alerting.includes(n) ? `[${state}] ${label(n)}: ${n} visible (${state.toLowerCase()} range ${range})` : `[OK] ${label(n)}: ${n} visible,`;
         expect(r.stdout, `${flag} ${range} at ${n}`).toContain(expected);
       }
       expect(perfdata(r.stdout).get(`${label(10)}.visible`)).toBe(flag === "-w" ? `10;${range};;0` : `10;;${range};0`);
@@ -244,7 +244,7 @@ describe("the range table (conventions §6) end to end, through the visible coun
     for (const args of [["-w", "-10:-2"], ["--warning=-10:-2"]]) {
       const r = await check(["--queue", label(0), ...args]);
       expect(r.exitCode).toBe(1);
-      expect(firstLine(r.stdout)).toBe(`QUEUE WARNING: ${label(0)}: 0 visible (warning -10:-2)`);
+      expect(firstLine(r.stdout)).toBe(`QUEUE WARNING: ${label(0)}: 0 visible (warning range -10:-2)`);
     }
   });
 });
