@@ -44,7 +44,7 @@ export interface JudgedQueue {
   state: State;
   /** The long-output line: every count, with the threshold each alerting one broke. */
   text: string;
-  /** Only what alerts, for the summary: `orders: 1500 visible (critical 1000)`. */
+  /** Only what makes the queue's state, for the summary: `orders: 1500 visible (critical range 1000)`. */
   short: string;
   /** The perfdata label stem: the queue name, with its region when several regions are read. */
   label: string;
@@ -99,11 +99,13 @@ export function judgeQueue(q: QueueReading, rules: QueueRules, showRegion: boole
   else parts.push({ state: State.OK, text: "no DLQ" });
 
   const who = showRegion ? `${q.name} [${q.region}]` : q.name;
-  const briefs = parts.map((p) => p.brief).filter((b): b is string => b !== undefined);
+  const state = worst(...parts.map((p) => p.state));
+  // The summary line should stay short: only the reasons for the queue's own (worst) state.
+  const briefs = parts.filter((p) => p.state === state).map((p) => p.brief).filter((b): b is string => b !== undefined);
   const text = `${who}: ${parts.map((p) => p.text).join(", ")}`;
   return {
     reading: q,
-    state: worst(...parts.map((p) => p.state)),
+    state,
     text,
     short: briefs.length > 0 ? `${who}: ${briefs.join(", ")}` : text,
     label: showRegion ? `${q.region}/${q.name}` : q.name,

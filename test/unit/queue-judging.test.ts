@@ -52,9 +52,12 @@ describe("judgeQueue", () => {
     expect(j.label).toBe("orders");
   });
 
-  it("the summary form names only what alerts; with several regions the region is named and in the label", () => {
+  it("the summary form names only what makes the queue's state; with several regions the region is named and in the label", () => {
     const j = judgeQueue(queue(25, { inFlight: 3, dlq: dlq(2) }), rules({ c: "20" }), true);
-    expect(j.short).toBe("orders [eu-west-1]: 25 visible (critical range 20), DLQ orders-dlq: 2 (warning range 0)");
+    expect(j.short).toBe("orders [eu-west-1]: 25 visible (critical range 20)");
+    expect(judgeQueue(queue(25, { inFlight: 3, dlq: dlq(2) }), rules({ w: "20", wf: "1" }), false).short).toBe(
+      "orders: 25 visible (warning range 20), 3 in flight (warning range 1), DLQ orders-dlq: 2 (warning range 0)",
+    );
     expect(j.label).toBe("eu-west-1/orders");
   });
 
