@@ -218,3 +218,35 @@ describe("missing queues and faults", () => {
     expect(firstLine(r.stdout)).toMatch(/^QUEUE UNKNOWN: orders: AWS rejected the credentials \(InvalidClientTokenId on sqs:GetQueueUrl\)/);
   });
 });
+
+describe("credentials and formats", () => {
+  beforeEach(() => fake.setScenario(scenario([{ name: "orders", visible: 12, redrive: { deadLetterTargetName: "orders-dlq", maxReceiveCount: 3 } }, { name: "orders-dlq", visible: 1 }])));
+
+  it("--role-arn assumes the role once and every SQS call uses its credentials", async () => {
+    const r = await check(["--queue-prefix", "orders", "--role-arn", "arn:aws:iam::210987654321:role/monitor", "--external-id", "xyz"]);
+    expect(r.exitCode).toBe(1);
+    expect(fake.assumedRoles).toHaveLength(1);
+    expect(fake.assumedRoles[0]).toMatchObject({ roleArn: "arn:aws:iam::210987654321:role/monitor", externalId: "xyz", callerAccessKeyId: "AKIDTEST" });
+    const sqsCalls = fake.callsWhere({ service: "sqs" });
+    expect(sqsCalls.length).toBe(3);
+    expect(new Set(sqsCalls.map((c) => c.accessKeyId))).toEqual(new Set([fake.assumedRoles[0].accessKeyId]));
+  });
+
+  it("--format json: one object with the same state, findings and metrics", async () => {
+    const r = await check(["--queue-prefix", "orders", "-w", "10", "--format", "json"]);
+    expect(r.exitCode).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ command: "check_queue_backlog", state: "WARNING", exitCode: 1 });
+    expect(out.summary).toBe("orders: 12 visible (warning range 10), DLQ orders-dlq: 1 (warning range 0)");
+    expect(out.findings).toEqual([
+      expect.objectContaining({ state: "WARNING", queue: "orders", region: REGION, visible: 12, inFlight: 0, delayed: 0, dlq: "orders-dlq", dlqVisible: 1 }),
+    ]);
+    expect(out.metrics.map((m: { label: string }) => m.label)).toEqual(["queues", "orders.visible", "orders.in_flight", "orders.delayed", "orders.dlq"]);
+    expect(out.metrics[1]).toMatchObject({ value: 12, warning: "10", critical: null, min: 0 });
+  });
+
+  it("-v says why a listed dead-letter queue is not judged as a backlog", async () => {
+    const r = await check(["--queue-prefix", "orders", "-v"]);
+    expect(r.stdout).toContain("\norders-dlq: judged as another queue's dead-letter queue, not as a backlog | queues=1;;;0 ");
+  });
+});
