@@ -33,6 +33,7 @@ function scenario(): Scenario {
         instances: east,
         images: makeImagesFor(east, { perInstance: 2, now: new Date(Date.now() - 3_600_000) }),
         loadBalancers: [{ name: "web", instances: east.slice(0, 2).map((i) => ({ id: i.id, state: "InService" as const })) }],
+        queues: [{ name: "backup-jobs", visible: 3, inFlight: 1 }],
       },
       "eu-west-1": { instances: west },
     },
@@ -105,6 +106,7 @@ function everyCommand(): { entries: Record<string, unknown>[]; expected: Record<
       command: "check_ami_freshness",
       args: ["--tag", "tier=ok", "-w", "26h", "-c", "50h"],
     },
+    { name: "backup-queue", command: "check_queue_backlog", args: ["--queue", "backup-jobs", "-w", "10", "-c", "100"] },
     { name: "elb-web", command: "check_elb_health", args: ["--elb", "web", "-c", "2:"] },
     { name: "root-mount", command: "check_efs_mount", args: ["--mount-point", "/", "--type", rootType(), "--no-fstab-check"] },
     { name: "data-mount", command: "check_efs_mount", args: ["--mount-point", missing, "--type", "tmpfs", "--no-fstab-check"] },
@@ -115,6 +117,7 @@ function everyCommand(): { entries: Record<string, unknown>[]; expected: Record<
     "events-ok": "OK",
     "events-crit": "CRITICAL",
     backups: "OK",
+    "backup-queue": "OK",
     "elb-web": "OK",
     "root-mount": "OK",
     "data-mount": "CRITICAL",
@@ -151,6 +154,7 @@ describe("aws-checks gate (compiled binary)", () => {
     expect(fake.countWhere({ action: "DescribeInstanceStatus", region: "us-east-1" })).toBeGreaterThan(0);
     expect(fake.countWhere({ action: "DescribeImages", region: "us-east-1" })).toBeGreaterThan(0);
     expect(fake.countWhere({ action: "DescribeInstanceHealth", region: "us-east-1" })).toBeGreaterThan(0);
+    expect(fake.countWhere({ action: "GetQueueAttributes", region: "us-east-1" })).toBeGreaterThan(0);
 
     const doc = parseXml(readFileSync(junit, "utf8"));
     expect(junitProblems(doc)).toEqual([]);
