@@ -58,7 +58,8 @@ interface Counts {
 
 type Depth = Pick<DeadLetterQueue, "visible" | "missing" | "error">;
 
-type Found = { url: string; name: string; given: "name" | "url" | "prefix"; text: string };
+/** A queue to read, and how it was asked for (which decides what "does not exist" means). */
+type Found = { url: string; name: string; given: "name" | "url" | "prefix" };
 
 /** The SQS side of check_queue_backlog: URLs from names and prefixes, then one attribute call per queue. */
 export class SqsBacklogSource {
@@ -75,28 +76,9 @@ export class SqsBacklogSource {
 
   async read(targets: RegionTargets): Promise<RegionBacklog> {
     const out: RegionBacklog = { region: this.region, queues: [], missingNames: [], missingUrls: [], unmatchedPrefixes: [], failed: [] };
-    const found = new Map<string, Found>();
-
-    if (targets.names.length > 0) this.stage("looking up queue URLs (sqs:GetQueueUrl)");
-    await mapBounded(targets.names, CONCURRENCY, async (name) => {
-      try {
-        const url = await this.urlOf(name);
-        if (url === undefined) out.missingNames.push(name);
-        else if (!found.has(url)) found.set(url, { url, name, given: "name", text: name });
-      } catch (err) {
-        out.failed.push(this.failure(name, err));
-      }
-    });
-    for (const u of targets.urls) if (!found.has(u.url)) found.set(u.url, { url: u.url, name: u.name, given: "url", text: u.url });
-    if (targets.prefixes.length > 0) this.stage("listing queues (sqs:ListQueues)");
-    for (const prefix of targets.prefixes) {
-      const urls = await this.list(prefix);
-      if (urls.length === 0) out.unmatchedPrefixes.push(prefix);
-      for (const url of urls) if (!found.has(url)) found.set(url, { url, name: nameOf(url), given: "prefix", text: url });
-    }
-
+    const found = await this.find(targets, out);
     this.stage("reading queue attributes (sqs:GetQueueAttributes)");
-    await mapBounded([...found.values()], CONCURRENCY, async (q) => {
+    await mapBounded(found, CONCURRENCY, async (q) => {
       try {
         const counts = await this.counts(q.url, q.name);
         out.queues.push({ name: q.name, url: q.url, region: this.region, arn: counts.arn, ...pick(counts), ...redriveOf(counts) });
@@ -109,6 +91,32 @@ export class SqsBacklogSource {
     });
     await this.readDeadLetterQueues(out.queues);
     return out;
+  }
+
+  /** The URL of every queue asked for, each once: names through GetQueueUrl, prefixes through ListQueues. */
+  private async find(targets: RegionTargets, out: RegionBacklog): Promise<Found[]> {
+    const found = new Map<string, Found>();
+    const add = (q: Found) => {
+      if (!found.has(q.url)) found.set(q.url, q);
+    };
+    if (targets.names.length > 0) this.stage("looking up queue URLs (sqs:GetQueueUrl)");
+    await mapBounded(targets.names, CONCURRENCY, async (name) => {
+      try {
+        const url = await this.urlOf(name);
+        if (url === undefined) out.missingNames.push(name);
+        else add({ url, name, given: "name" });
+      } catch (err) {
+        out.failed.push(this.failure(name, err));
+      }
+    });
+    for (const u of targets.urls) add({ url: u.url, name: u.name, given: "url" });
+    if (targets.prefixes.length > 0) this.stage("listing queues (sqs:ListQueues)");
+    for (const prefix of targets.prefixes) {
+      const urls = await this.list(prefix);
+      if (urls.length === 0) out.unmatchedPrefixes.push(prefix);
+      for (const url of urls) add({ url, name: nameOf(url), given: "prefix" });
+    }
+    return [...found.values()];
   }
 
   /** Every queue URL whose name starts with `prefix`, all pages. */
