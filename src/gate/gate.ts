@@ -19,6 +19,8 @@ export interface GateIo {
   env: Readonly<Record<string, string | undefined>>;
   readFile(path: string): string;
   writeFile(path: string, text: string): void;
+  /** Creates the file if missing, leaves its content: proves it can be written. */
+  touch(path: string): void;
   hostname: string;
   now(): Date;
   /** Present when stdout is a terminal: where the progress line goes and how wide the table may be. */
@@ -58,7 +60,7 @@ export async function runGate(argv: string[], find: FindCheck, io: GateIo): Prom
   // A report path that cannot be written fails now, before anything runs, not after the whole gate.
   if (options.junit !== undefined) {
     try {
-      io.writeFile(options.junit, "");
+      io.touch(options.junit);
     } catch (err) {
       return problem(json, file, `--junit: cannot write ${options.junit}: ${errorMessage(err)}`);
     }

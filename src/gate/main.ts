@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { exitOnCrash, writeStdout } from "../runner";
 import type { FindCheck } from "./config";
@@ -13,6 +13,7 @@ export async function gateMain(argv: string[], find: FindCheck): Promise<never> 
     env,
     readFile: (path) => readFileSync(path, "utf8"),
     writeFile: (path, text) => writeFileSync(path, text),
+    touch: (path) => closeSync(openSync(path, "a")),
     hostname: hostname(),
     now: () => new Date(),
     terminal: tty

@@ -266,6 +266,18 @@ describe("aws-checks gate (compiled binary)", () => {
       expect(fake.calls).toHaveLength(0);
     });
 
+    it("a --junit path that cannot be written, before any check runs", async () => {
+      const r = await runBinary("aws-checks", ["gate", join(FIXTURES, "good.yaml"), "--junit", join(dir, "no-such-dir", "r.xml")], { env: fake.env() });
+      expect(r.stderr).toBe("");
+      expect(r.exitCode).toBe(3);
+      expect(r.stdout).toMatch(/^GATE UNKNOWN: --junit: cannot write \S+\/no-such-dir\/r\.xml: ENOENT/);
+      expect(fake.calls).toHaveLength(0);
+      // The same file with a writable report path runs: the failure above was the path.
+      const ok = await runBinary("aws-checks", ["gate", join(FIXTURES, "good.yaml"), "--junit", join(dir, "good.xml")], { env: fake.env() });
+      expect(ok.exitCode).toBe(0);
+      expect(junitProblems(parseXml(readFileSync(join(dir, "good.xml"), "utf8")))).toEqual([]);
+    });
+
     it("--format json shapes the error too", async () => {
       const r = await runBinary("aws-checks", ["gate", join(FIXTURES, "bad", "bad-option.yaml"), "--format", "json"]);
       expect(r.exitCode).toBe(3);

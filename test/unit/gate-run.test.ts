@@ -21,6 +21,10 @@ function memoryIo(files: Record<string, string>, terminal?: GateIo["terminal"]):
       if (path.startsWith("/nonexistent/")) throw Object.assign(new Error("ENOENT: no such file or directory"), { code: "ENOENT" });
       store.set(path, text);
     },
+    touch: (path) => {
+      if (path.startsWith("/nonexistent/")) throw Object.assign(new Error("ENOENT: no such file or directory"), { code: "ENOENT" });
+      if (!store.has(path)) store.set(path, "");
+    },
     hostname: "testhost",
     now: () => new Date("2026-11-23T10:00:00Z"),
     terminal,
