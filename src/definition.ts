@@ -15,7 +15,7 @@ export interface CheckDefinition<O = unknown> {
   summary: string;
   /** Longer help text shown under the usage line. */
   description?: string;
-  /** Command-specific options (yargs specs). Shared groups are added by `aws` and the library. */
+  /** Command-specific options. Shared groups are added by `aws` and the library. */
   options: Record<string, Options>;
   /** Adds the AWS option group. */
   aws?: boolean;

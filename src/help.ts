@@ -1,11 +1,17 @@
-import type { Options } from "yargs";
-
-/** A yargs option spec plus what the help page needs. */
-export type OptionSpec = Options & {
+/** One command-line option: how it parses (src/argv.ts) and how the help page shows it. */
+export interface OptionSpec {
+  /** `string` takes a value; `boolean` is a flag; `count` counts repeats (`-vvv`). */
+  type: "string" | "boolean" | "count";
+  alias?: string | string[];
+  describe?: string;
+  default?: string;
+  choices?: string[];
+  /** Heading the option is listed under, e.g. "Thresholds:". */
+  group?: string;
   /** Value name in the help, e.g. RANGE, DURATION, ID. */
   placeholder?: string;
   repeatable?: boolean;
-};
+}
 
 export const HELP_WIDTH = 80;
 
