@@ -1,3 +1,5 @@
+import { mapBounded } from "./concurrency";
+
 // node:child_process and node:net are fetched where used, not imported: loading them costs a local
 // check_serverscore (which shares this module's validators) about 3 ms of its ~12 ms start-up.
 const builtin = <T extends "node:child_process" | "node:net">(id: T) => process.getBuiltinModule(id);
@@ -160,20 +162,6 @@ export function runSsh(host: string, argv: string[], limits: Pick<SshRunLimits, 
     });
     child.on("close", (code) => finish({ exitCode: code ?? undefined }));
   });
-}
-
-/** Runs `work` on every item, at most `limit` at once; results keep the items' order. */
-export async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(Math.max(1, limit), items.length) }, lane));
-  return results;
 }
 
 /**

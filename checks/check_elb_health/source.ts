@@ -1,6 +1,6 @@
 import type { AwsConnection } from "../../src/aws/connect";
 import { ClassicElb, isLoadBalancerNotFound } from "../../src/aws/elb";
-import { mapBounded } from "../../src/ssh";
+import { mapBounded } from "../../src/concurrency";
 import type { LoadBalancerHealth } from "./health";
 
 export interface RegionHealth {

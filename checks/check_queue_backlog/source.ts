@@ -8,7 +8,7 @@ import {
 import type { AwsConnection } from "../../src/aws/connect";
 import { awsErrorText } from "../../src/aws/errors";
 import { CheckError } from "../../src/errors";
-import { mapBounded } from "../../src/ssh";
+import { mapBounded } from "../../src/concurrency";
 import type { DeadLetterQueue, QueueReading } from "./backlog";
 import { parseQueueArn, parseRedrivePolicy, siblingQueueUrl } from "./redrive";
 import type { RegionTargets } from "./selection";

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { connectTimeoutSeconds, isSafeHost, mapBounded, sshArgv, sshFailure, type SshOutcome } from "../../src/ssh";
+import { mapBounded } from "../../src/concurrency";
+import { connectTimeoutSeconds, isSafeHost, sshArgv, sshFailure, type SshOutcome } from "../../src/ssh";
 
 // In-process: the rules that keep host names from ever becoming ssh options or shell text.
 
