@@ -32,7 +32,7 @@ const OPTIONS: Record<string, OptionSpec> = {
     describe: "auto (default): a table on a terminal, plugin lines otherwise",
     group: "Output:",
   },
-  concurrency: { type: "string", placeholder: "N", describe: "Checks run at once (default: the file's concurrency, else 8)", group: "Run:" },
+  concurrency: { type: "string", placeholder: "N", describe: "Checks run at once (default: the file's concurrency, else 16)", group: "Run:" },
   "dry-run": { type: "boolean", describe: "Validate FILE and print each check's command line; run nothing", group: "Run:" },
   help: { alias: "h", type: "boolean", describe: "Show this help and exit 3", group: "General:" },
   version: { alias: "V", type: "boolean", describe: "Show the version and exit 3", group: "General:" },

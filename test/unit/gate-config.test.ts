@@ -68,10 +68,10 @@ describe("a good gate file", () => {
     expect(plan.entries[0].argv).toEqual(["--value", "3.10", "--name", "no", "--name", "0x1F"]);
   });
 
-  it("defaults: name from the command, suite from the file name, concurrency 8, timeout 10", async () => {
+  it("defaults: name from the command, suite from the file name, concurrency 16, timeout 10", async () => {
     const plan = await loadPlan("ci/prod-health.yml", "checks:\n  - command: check_gauge\n", findFixture);
     expect(plan.suite).toBe("prod-health");
-    expect(plan.concurrency).toBe(8);
+    expect(plan.concurrency).toBe(16);
     expect(plan.failOn).toBeUndefined();
     expect(plan.entries[0]).toMatchObject({ name: "check_gauge", command: "check_gauge", argv: [], timeoutSeconds: 10, allowed: [], line: 2 });
   });

@@ -219,7 +219,7 @@ describe("running a gate in-process", () => {
     expect(performance.now() - started).toBeLessThan(1000);
     expect(r.exitCode).toBe(State.OK);
     expect(r.stdout).toBe(
-      "GATE OK: 1 check(s) valid; concurrency 8, --fail-on warning\nslow: check_sleepy --value 5000 --name 'it'\\''s' (allow: warning)\n",
+      "GATE OK: 1 check(s) valid; concurrency 16, --fail-on warning\nslow: check_sleepy --value 5000 --name 'it'\\''s' (allow: warning)\n",
     );
   });
 
