@@ -21,7 +21,7 @@ const OPTIONS: Record<string, OptionSpec> = {
     placeholder: "LEVEL",
     describe:
       "warning (default), critical or unknown: a check fails when its state is at or above LEVEL in the " +
-      "order OK < WARNING < CRITICAL < UNKNOWN, so UNKNOWN always fails. Exit code: the worst failing " +
+      "order OK < WARNING < CRITICAL < UNKNOWN, so UNKNOWN fails unless allowed. Exit code: the worst failing " +
       "state (CRITICAL > WARNING > UNKNOWN), 0 when none fails",
     group: "Policy:",
   },
