@@ -29,7 +29,7 @@ fake_pid=
 body=$(mktemp)
 cleanup() {
   [ -z "$fake_pid" ] || kill "$fake_pid" 2>/dev/null || true
-  rm -f "$body"
+  rm -rf "$body" "$bin"
 }
 trap cleanup EXIT
 out="$RESULTS/gate-fake.out"
