@@ -17,7 +17,7 @@ interface Options {
   fleet?: FleetOptions;
 }
 
-// Without a yargs default, fleet mode can tell a --window the user gave (passed on to the remote probe)
+// Without a parser default, fleet mode can tell a --window the user gave (passed on to the remote probe)
 // from the default (left to the probe); the help still names the default.
 const SCORE_OPTIONS_AS_GIVEN: Record<string, OptionSpec> = Object.fromEntries(
   Object.entries(SCORE_OPTIONS).map(([name, spec]) => [
