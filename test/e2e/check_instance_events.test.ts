@@ -1,7 +1,9 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeAws, startFakeAws } from "../support/fake-aws/server";
 import { type Instance, type InstanceEvent, makeFleet, type Scenario } from "../support/fake-aws/scenario";
-import { firstLine, perfdata, runBinary } from "../support/run-binary";
+import { firstLine, perfdata, ROOT, runBinary } from "../support/run-binary";
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -263,5 +265,19 @@ describe("credentials and faults", () => {
     expect(r.exitCode).toBe(3);
     expect(r.stdout).toMatch(/^EVENTS UNKNOWN: .*ec2:DescribeInstanceStatus/);
     expect(r.stderr).toBe("");
+  });
+});
+
+describe("the npm package on Node 20", () => {
+  it("gives the same answer as the compiled binary, and keeps the SDK's Node-version notice off stderr", async () => {
+    fake.setScenario(oneRegion([host(1, [ev(10 * DAY)])]));
+    const compiled = await events([]);
+    const onNode = spawnSync(process.execPath, [join(ROOT, "dist", "node", "check_instance_events.cjs"), "--region", REGION], {
+      env: { PATH: "/usr/bin:/bin", ...fake.env() },
+      encoding: "utf8",
+    });
+    expect(onNode.stderr).toBe("");
+    expect(onNode.status).toBe(1);
+    expect(firstLine(onNode.stdout)).toBe(firstLine(compiled.stdout));
   });
 });
