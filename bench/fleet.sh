@@ -85,7 +85,7 @@ verdict=$(bench_verdict "$ratio" "<=" "$target")
   if [ "$verdict" = missed ]; then
     echo
     echo "Why: all 50 \"hosts\" are sshd and a probe on the same $(nproc) cores as the client, so CPU bounds the run:"
-    echo "during one 50-host run the cores were ${busy} busy. Plain \`xargs -P16 ssh\`, with no check at all, is"
-    echo "${ratio_xargs}× one host too."
+    echo "during one 50-host run the cores were ${busy} busy. Plain \`xargs -P16 ssh\`, with no check at all, takes"
+    echo "${ratio_xargs}× one curve25519 host too."
   fi
 } | bench_publish "Fleet over SSH"

@@ -62,6 +62,7 @@ singles=()
 for c in "${checks[@]}"; do singles+=(-n "$c" "$BIN/$c --endpoint-url $url"); done
 first_single=4 # after check_load and the three gate rows
 bench_hyperfine gate 3 "$runs" "${gates[@]}" "${singles[@]}"
+run_info=$BENCH_RUN_INFO
 
 # The same again with 50 ms added to every AWS call (the fake's "slow" fault), as a real endpoint's
 # round trip would: what the gate's in-process concurrency is for.
@@ -87,6 +88,7 @@ ratio=$(bench_ratio "$json" 1 "$slowest")
 ratio_lat=$(bench_ratio "$json_lat" 1 "$slowest_lat")
 verdict=$(bench_verdict "$ratio" "<" "$target")
 gate_cpu=$(node -e 'const r = require(process.argv[1]).results[1]; console.log(((r.user + r.system) * 1000).toFixed(0))' "$PWD/$json")
+BENCH_RUN_INFO=$run_info # the first run's settings head the section
 {
   bench_measured
   echo

@@ -41,7 +41,8 @@
 #   bench_verdict VALUE OP LIMIT
 #                              "met" when VALUE OP LIMIT holds (OP: < or <=), else "missed"
 # Writing BENCHMARKS.md
-#   bench_measured             the section's first line: date, script, hyperfine settings, machine
+#   bench_measured             the section's first lines: date, script, hyperfine settings, machine, and
+#                              the load average when the script started (BENCH_LOAD_AT_START)
 #   bench_targets              header of a section's targets table; then one bench_target line per target
 #   bench_target TARGET MEASURED VERDICT
 #   bench_publish TITLE        stdin becomes the generated part of section NAME ("## TITLE") of
@@ -51,7 +52,7 @@
 #                              <!-- /bench:NAME -->; when they are missing, appends a "## TITLE" section
 #   bench_summary FILE         rebuilds the "summary" part of FILE: every row of every targets table,
 #                              with a link to its section
-#   bench_machine              one line: CPU, cores, memory, kernel, load average now
+#   bench_machine              one line: CPU, cores, memory, kernel
 # Figures are read from hyperfine's JSON with Node (present wherever the project builds), never by hand.
 
 bench_init() {
@@ -62,6 +63,7 @@ bench_init() {
   BENCH_PIDS=()
   BENCH_EXIT=()
   BENCH_RUN_INFO=
+  BENCH_LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
   trap _bench_cleanup EXIT
   trap 'exit 130' INT TERM
   bench_need node "the project's Node.js"
@@ -120,9 +122,12 @@ bench_wait_for() {
 
 bench_fake_aws() {
   local bundle="$RESULTS/$NAME-fake-aws.cjs" out="$RESULTS/$NAME-fake-$1.out"
-  # One bundle per script: another benchmark may be bundling at the same time.
-  [ -f "$bundle" ] || node_modules/.bin/esbuild test/support/fake-aws/cli.ts --bundle --platform=node --format=cjs \
-    --outfile="$bundle" --log-level=error
+  # Bundled afresh once per script, into a file of its own: another benchmark may be bundling meanwhile.
+  if [ -z "${BENCH_FAKE_BUNDLED:-}" ]; then
+    node_modules/.bin/esbuild test/support/fake-aws/cli.ts --bundle --platform=node --format=cjs \
+      --outfile="$bundle" --log-level=error
+    BENCH_FAKE_BUNDLED=1
+  fi
   bench_start "$out" node "$bundle" --preset "$1"
   bench_wait_for "$out" '^READY ' 60
   FAKE_URL=$(awk '/^READY /{print $2}' "$out")
@@ -148,7 +153,7 @@ bench_hyperfine() {
   done
   hyperfine -N -i --warmup "$warmup" --runs "$runs" --export-json "$RESULTS/$file.json" "${args[@]}" \
     >/dev/null 2>"$RESULTS/$file.log" || { cat "$RESULTS/$file.log" >&2; exit 1; }
-  BENCH_RUN_INFO="hyperfine -N, $warmup warm-up runs, $runs runs each"
+  BENCH_RUN_INFO="hyperfine -N, $warmup warm-up and $runs timed runs per command"
 }
 
 bench_peak_mb() {
@@ -278,12 +283,12 @@ bench_machine() {
   local cpu mem
   cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
   mem=$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)
-  echo "${cpu:-unknown CPU}, $(nproc) cores, $mem, Linux $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "${cpu:-unknown CPU}, $(nproc) cores, $mem, Linux $(uname -r)"
 }
 
 bench_measured() {
   echo "Measured $(date -u +%Y-%m-%d) by \`bash bench/$NAME.sh\` (${BENCH_RUN_INFO:-no hyperfine run}, C check_load in"
-  echo "the same run): $(bench_machine)."
+  echo "the same run): $(bench_machine), load average $BENCH_LOAD_AT_START when the script started."
 }
 
 bench_targets() {

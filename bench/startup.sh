@@ -47,8 +47,8 @@ verdict=$(bench_verdict "$ratio" "<=" "$target")
   if [ "$verdict" = missed ]; then
     echo
     echo "Why: the empty Bun executable alone is ${floor}× check_load here, so ${target}× leaves" \
-      "$(awk -v t="$target" -v l="$load_ms" -v e="$empty_ms" 'BEGIN { printf "%.1f", t * l - e }') ms above" \
-      "that floor for the check; check_serverscore takes" \
+      "$(awk -v t="$target" -v l="$load_ms" -v e="$empty_ms" 'BEGIN { printf "%.1f", t * l - e }') ms above"
+    echo "that floor for the check; check_serverscore takes" \
       "$(awk -v c="$check_ms" -v e="$empty_ms" 'BEGIN { printf "%.1f", c - e }') ms above it."
   fi
 } | bench_publish "Startup"
