@@ -6,7 +6,6 @@ import type { Thresholds } from "../../src/thresholds";
 import { sampleHost } from "../serverscore/host";
 import { parseComponents, parseWindow, SCORE_DESCRIPTION, SCORE_OPTIONS } from "../serverscore/options";
 import { type Component, scoreHost, type Window } from "../serverscore/score";
-import { runFleet } from "./fleet";
 import { FLEET_OPTIONS, type FleetOptions, parseFleet } from "./fleet-options";
 
 interface Options {
@@ -64,7 +63,11 @@ export const checkServerscore: CheckDefinition<Options> = {
   },
 
   async run(options, ctx) {
-    if (options.fleet !== undefined) return runFleet(options.fleet, options.thresholds, ctx);
+    if (options.fleet !== undefined) {
+      // Loaded only in fleet mode: a local check does not pay for the SSH runner.
+      const { runFleet } = await import("./fleet");
+      return runFleet(options.fleet, options.thresholds, ctx);
+    }
     ctx.stage("reading load and memory");
     const sample = await sampleHost(options.components.some((c) => c !== "load"), ctx.signal);
     const result = scoreHost(sample, options.window, options.components);

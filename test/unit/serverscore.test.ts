@@ -263,3 +263,10 @@ describe("check_serverscore (local) through runCheck", () => {
     else expect({ stdout, exitCode }).toEqual({ stdout: `SERVERSCORE UNKNOWN: ${message}\n`, exitCode: 3 });
   });
 });
+
+describe("online CPU count", () => {
+  it.each([["0", 1], ["0-1", 2], ["0-3,6", 5], ["0-3,8-11\n", 8]])("'%s' lists %i CPUs", async (list, n) => {
+    const { countCpuList } = await import("../../checks/serverscore/host");
+    expect(countCpuList(list)).toBe(n);
+  });
+});
