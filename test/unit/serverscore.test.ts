@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import checkServerscore from "../../checks/check_serverscore/index";
 import serverscore from "../../checks/serverscore/index";
-import { parseMeminfo, sampleHost } from "../../checks/serverscore/host";
+import { countCpuList, parseMeminfo, sampleHost } from "../../checks/serverscore/host";
 import { parseComponents, parseWindow } from "../../checks/serverscore/options";
 import { type HostSample, loadScore, memScore, scoreHost, swapScore } from "../../checks/serverscore/score";
 import { runCheck } from "../../src/runner";
@@ -265,8 +265,7 @@ describe("check_serverscore (local) through runCheck", () => {
 });
 
 describe("online CPU count", () => {
-  it.each([["0", 1], ["0-1", 2], ["0-3,6", 5], ["0-3,8-11\n", 8]])("'%s' lists %i CPUs", async (list, n) => {
-    const { countCpuList } = await import("../../checks/serverscore/host");
+  it.each([["0", 1], ["0-1", 2], ["0-3,6", 5], ["0-3,8-11\n", 8]])("'%s' lists %i CPUs", (list, n) => {
     expect(countCpuList(list)).toBe(n);
   });
 });
