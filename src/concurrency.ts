@@ -1,4 +1,7 @@
-/** Runs `work` on every item, at most `limit` at once; results keep the items' order. */
+/**
+ * Runs `work` on every item, at most `limit` at once; results keep the items' order. Each item starts as
+ * soon as a slot frees, so one slow item holds one slot, never the others.
+ */
 export async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;

@@ -12,7 +12,7 @@ import { type GateFormat, gateHelp, type GateOptions, parseGateArgs, wantsJson }
 import { type GateOutcome, outcomeOf } from "./outcome";
 import { fails, type Policy } from "./policy";
 import { type CheckResult, stateOf } from "./result";
-import { runBounded } from "./scheduler";
+import { mapBounded } from "../concurrency";
 
 /** Everything the gate touches outside itself, so tests can drive it in-process. */
 export interface GateIo {
@@ -69,7 +69,7 @@ export async function runGate(argv: string[], find: FindCheck, io: GateIo): Prom
   const startedAt = io.now();
   const t0 = performance.now();
   const progress = io.terminal && options.format !== "json" ? new Progress(plan.entries.length, io.terminal.write, io.terminal.columns) : undefined;
-  const results = await runBounded(plan.entries, concurrency, async (entry) => {
+  const results = await mapBounded(plan.entries, concurrency, async (entry) => {
     progress?.start(entry);
     const result = await runEntry(entry, policy, io.env);
     progress?.finish(entry);

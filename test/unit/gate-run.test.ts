@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { findFixture } from "../fixtures/gate/defs";
 import { type GateIo, runGate } from "../../src/gate/gate";
-import { runBounded } from "../../src/gate/scheduler";
+import { mapBounded as runBounded } from "../../src/concurrency";
 import { fails, gateState } from "../../src/gate/policy";
 import { State } from "../../src/state";
 import { findAll, junitProblems, parseXml } from "./gate-xml";
