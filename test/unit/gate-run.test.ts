@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { findFixture } from "../fixtures/gate/defs";
 import { type GateIo, runGate } from "../../src/gate/gate";
-import { mapBounded as runBounded } from "../../src/concurrency";
+import { mapBounded } from "../../src/concurrency";
 import { fails, gateState } from "../../src/gate/policy";
 import { State } from "../../src/state";
 import { findAll, junitProblems, parseXml } from "./gate-xml";
@@ -287,12 +287,12 @@ describe("the gate's own command line", () => {
   });
 });
 
-describe("runBounded", () => {
+describe("mapBounded", () => {
   it("never runs more than the limit at once, keeps item order, and starts each item as a slot frees", async () => {
     let running = 0;
     let peak = 0;
     const started: number[] = [];
-    const out = await runBounded([50, 10, 10, 10, 10], 2, async (ms, i) => {
+    const out = await mapBounded([50, 10, 10, 10, 10], 2, async (ms, i) => {
       started.push(i);
       running++;
       peak = Math.max(peak, running);
