@@ -1,5 +1,6 @@
 import { EC2Client, type Filter, type Image, type Instance, paginateDescribeImages, paginateDescribeInstances } from "@aws-sdk/client-ec2";
 import type { AwsConnection } from "../../src/aws/connect";
+import { nameTag } from "../../src/aws/ec2-instances";
 import { batches } from "../../src/aws/regions-run";
 import { type Projection, projectResponses } from "../../src/aws/xml-projection";
 import { releaseMemory } from "../../src/memory";
@@ -25,7 +26,6 @@ export interface RegionInstances {
 
 const PAGE = 1000; // the most DescribeInstances and DescribeImages give per call
 const IDS_PER_FILTER = 200;
-const GC_EVERY_PAGES = 5; // an EC2 filter takes at most 200 values
 // Stopped instances still need backups when named, but an instance on its way out never does.
 const GONE = new Set(["shutting-down", "terminated"]);
 // The only fields read below: parsing the rest of 20 MB of images is most of the run's time. Image tags
@@ -81,7 +81,7 @@ export class Ec2BackupSource {
       .filter((i) => i.InstanceId && !GONE.has(i.State?.Name ?? ""))
       .filter((i) => i.State?.Name === "running" || byId.has(i.InstanceId as string))
       .filter((i) => !selection.excludeTags.some((x) => i.Tags?.some((t) => t.Key === x.key && t.Value === x.value)))
-      .map((i) => ({ id: i.InstanceId as string, name: i.Tags?.find((t) => t.Key === "Name")?.Value, region: this.region }));
+      .map((i) => ({ id: i.InstanceId as string, name: nameTag(i), region: this.region }));
     return { instances, missingElbs };
   }
 
@@ -91,14 +91,12 @@ export class Ec2BackupSource {
    */
   async readImages(take: (images: ImageInfo[]) => void): Promise<number> {
     let count = 0;
-    let pageNo = 0;
     const pages = paginateDescribeImages({ client: this.ec2, pageSize: PAGE }, { Owners: ["self"] }, this.conn.sendOptions);
     for await (const page of pages) {
       const images = (page.Images ?? []).map((i) => toInfo(i, this.instanceTag)).filter((i): i is ImageInfo => i !== undefined);
       count += images.length;
       take(images);
-      // A full collection costs ~40 ms: every few pages keeps memory flat without doubling the run time.
-      if (++pageNo % GC_EVERY_PAGES === 0) releaseMemory();
+      releaseMemory();
     }
     return count;
   }

@@ -7,6 +7,7 @@ import {
   paginateDescribeInstanceStatus,
 } from "@aws-sdk/client-ec2";
 import type { AwsConnection } from "../../src/aws/connect";
+import { describeInstancesById, nameTag } from "../../src/aws/ec2-instances";
 import { batches } from "../../src/aws/regions-run";
 import { type Projection, projectResponses } from "../../src/aws/xml-projection";
 import { releaseMemory } from "../../src/memory";
@@ -28,7 +29,6 @@ export interface RegionEvents {
 
 const PAGE = 1000;
 const IDS_PER_STATUS_CALL = 100; // DescribeInstanceStatus takes at most 100 InstanceIds
-const IDS_PER_NAME_CALL = 200; // an EC2 filter takes at most 200 values
 
 // Only ids and events are read: the status summaries and details are dropped before the SDK parses them,
 // which is most of the cost of a 10,000-instance fleet.
@@ -83,21 +83,8 @@ export class Ec2EventsSource {
 
   /** Fills in Name tags, one DescribeInstances call per 200 instances that have events. */
   async addNames(events: ScheduledEvent[]): Promise<void> {
-    const ids = [...new Set(events.map((e) => e.instanceId))];
-    const names = new Map<string, string>();
-    for (const batch of batches(ids, IDS_PER_NAME_CALL)) {
-      const input = { Filters: [{ Name: "instance-id", Values: batch }] };
-      const pages = paginateDescribeInstances({ client: this.ec2, pageSize: PAGE }, input, this.conn.sendOptions);
-      for await (const page of pages) {
-        for (const r of page.Reservations ?? []) {
-          for (const i of r.Instances ?? []) {
-            const name = i.Tags?.find((t) => t.Key === "Name")?.Value;
-            if (i.InstanceId && name) names.set(i.InstanceId, name);
-          }
-        }
-      }
-    }
-    for (const e of events) e.name = names.get(e.instanceId);
+    const found = await describeInstancesById(this.ec2, events.map((e) => e.instanceId), this.conn.sendOptions);
+    for (const e of events) e.name = nameTag(found.get(e.instanceId));
   }
 
   private async instancesWithTags(selection: Selection): Promise<Set<string>> {

@@ -1,9 +1,9 @@
-import { EC2Client, type Instance, paginateDescribeInstances } from "@aws-sdk/client-ec2";
+import { EC2Client, type Instance } from "@aws-sdk/client-ec2";
 import { AwsConnection } from "../../src/aws/connect";
 import { instanceHealth, isLoadBalancerNotFound } from "../../src/aws/elb";
 import { awsErrorText } from "../../src/aws/errors";
 import { resolveRegions } from "../../src/aws/region";
-import { batches } from "../../src/aws/regions-run";
+import { describeInstancesById } from "../../src/aws/ec2-instances";
 import type { Context } from "../../src/context";
 import { CheckError } from "../../src/errors";
 import { State } from "../../src/state";
@@ -27,10 +27,6 @@ export interface ElbMembers {
   inService: ElbMember[];
 }
 
-// Filter values per call: an instance-id filter (unlike InstanceIds) does not fail the whole call when
-// an instance has just been terminated.
-const IDS_PER_CALL = 200;
-
 export async function elbMembers(elb: NonNullable<FleetOptions["elb"]>, ctx: Context): Promise<ElbMembers> {
   const conn = new AwsConnection(elb.aws, ctx);
   try {
@@ -46,13 +42,7 @@ export async function elbMembers(elb: NonNullable<FleetOptions["elb"]>, ctx: Con
 
     ctx.stage("reading instance addresses (ec2:DescribeInstances)");
     const ec2 = conn.client((c) => new EC2Client(c), region);
-    const found = new Map<string, Instance>();
-    for (const batch of batches(ids, IDS_PER_CALL)) {
-      const pages = paginateDescribeInstances({ client: ec2 }, { Filters: [{ Name: "instance-id", Values: batch }] }, conn.sendOptions);
-      for await (const page of pages) {
-        for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) if (i.InstanceId) found.set(i.InstanceId, i);
-      }
-    }
+    const found = await describeInstancesById(ec2, ids, conn.sendOptions);
     return {
       region,
       registered: states.length,

@@ -1,0 +1,28 @@
+import { type EC2Client, type Instance, paginateDescribeInstances } from "@aws-sdk/client-ec2";
+import { batches } from "./regions-run";
+
+// An instance-id filter takes at most 200 values and, unlike InstanceIds, does not fail the whole call
+// when one instance has just been terminated.
+const IDS_PER_CALL = 200;
+const PAGE = 1000;
+
+/** The instances with these ids, one DescribeInstances call (all pages) per 200 ids. */
+export async function describeInstancesById(
+  ec2: EC2Client,
+  ids: readonly string[],
+  sendOptions: { abortSignal: AbortSignal },
+): Promise<Map<string, Instance>> {
+  const found = new Map<string, Instance>();
+  for (const batch of batches([...new Set(ids)], IDS_PER_CALL)) {
+    const input = { Filters: [{ Name: "instance-id", Values: batch }] };
+    for await (const page of paginateDescribeInstances({ client: ec2, pageSize: PAGE }, input, sendOptions)) {
+      for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) if (i.InstanceId) found.set(i.InstanceId, i);
+    }
+  }
+  return found;
+}
+
+/** The `Name` tag of an instance, if it has one. */
+export function nameTag(instance: Instance | undefined): string | undefined {
+  return instance?.Tags?.find((t) => t.Key === "Name")?.Value;
+}
