@@ -2,7 +2,7 @@ import { AwsConnection } from "../../src/aws/connect";
 import { parseElbNames } from "../../src/aws/elb-name";
 import { describeAwsError } from "../../src/aws/errors";
 import { resolveRegions } from "../../src/aws/region";
-import { perRegion } from "../../src/aws/regions-run";
+import { perRegion, unreadRegionsNote } from "../../src/aws/regions-run";
 import { type AwsSettings, parseAwsSettings } from "../../src/aws/settings";
 import { keyValues, list, one, thresholdOptions } from "../../src/cli";
 import type { CheckDefinition } from "../../src/definition";
@@ -133,7 +133,7 @@ export const checkAmiFreshness: CheckDefinition<Options> = {
       .flatMap(({ value }) => value.instances.map((i) => judgeInstance(i, value.backups.get(i.id) ?? {}, rules, now, showRegion)))
       .sort(worstFirst);
     return makeReport({
-      summary: summarize(judged, rules, showRegion) + (outcome.failures.length > 0 ? `; ${outcome.failures.length} region(s) could not be read` : ""),
+      summary: summarize(judged, rules, showRegion) + unreadRegionsNote(outcome.failures),
       findings: [...judged.map((j) => j.finding), ...findings],
       metrics: metrics(judged, rules),
     });

@@ -2,7 +2,7 @@ import { AwsConnection } from "../../src/aws/connect";
 import { parseElbNames } from "../../src/aws/elb-name";
 import { describeAwsError } from "../../src/aws/errors";
 import { resolveRegions } from "../../src/aws/region";
-import { perRegion } from "../../src/aws/regions-run";
+import { perRegion, unreadRegionsNote } from "../../src/aws/regions-run";
 import { type AwsSettings, parseAwsSettings } from "../../src/aws/settings";
 import { one, rangeThresholds, thresholdOptions } from "../../src/cli";
 import type { CheckDefinition } from "../../src/definition";
@@ -82,7 +82,7 @@ export const checkElbHealth: CheckDefinition<Options> = {
       return makeReport({ summary, findings: outcome.failures, state: State.UNKNOWN });
     }
     return makeReport({
-      summary: summarize(judged, missing) + (outcome.failures.length > 0 ? `; ${outcome.failures.length} region(s) could not be read` : ""),
+      summary: summarize(judged, missing) + unreadRegionsNote(outcome.failures),
       findings: [...missing, ...judged.flatMap((j) => j.findings), ...outcome.failures],
       metrics: metrics(judged, rules, showRegion),
     });

@@ -1,7 +1,7 @@
 import { AwsConnection } from "../../src/aws/connect";
 import { describeAwsError } from "../../src/aws/errors";
 import { resolveRegions } from "../../src/aws/region";
-import { perRegion } from "../../src/aws/regions-run";
+import { perRegion, unreadRegionsNote } from "../../src/aws/regions-run";
 import { type AwsSettings, parseAwsSettings } from "../../src/aws/settings";
 import { keyValues, list, one, thresholdOptions } from "../../src/cli";
 import type { CheckDefinition } from "../../src/definition";
@@ -125,7 +125,7 @@ export const checkInstanceEvents: CheckDefinition<Options> = {
       .sort((a, b) => a.secondsUntil - b.secondsUntil);
 
     return makeReport({
-      summary: summarize(judged, instances, failures.length),
+      summary: summarize(judged, instances) + unreadRegionsNote(failures),
       findings: [...judged.map((j) => j.finding), ...failures],
       metrics: metrics(judged, instances, rules),
     });
@@ -138,12 +138,11 @@ function describeFilter(selection: Selection): string {
   return selection.tags.map((t) => `--tag ${t.key}=${t.value}`).join(" ");
 }
 
-function summarize(judged: JudgedEvent[], instances: number, failedRegions: number): string {
-  const failed = failedRegions > 0 ? `; ${failedRegions} region(s) could not be read` : "";
-  if (judged.length === 0) return `no scheduled events on ${instances} instance(s)${failed}`;
+function summarize(judged: JudgedEvent[], instances: number): string {
+  if (judged.length === 0) return `no scheduled events on ${instances} instance(s)`;
   const next = judged[0];
   const when = next.secondsUntil <= 0 ? `started ${humanDuration(-next.secondsUntil)} ago` : `in ${humanDuration(next.secondsUntil)}`;
-  return `${judged.length} scheduled event(s) on ${instances} instance(s); next: ${next.event.instanceId} ${next.event.code} ${when}${failed}`;
+  return `${judged.length} scheduled event(s) on ${instances} instance(s); next: ${next.event.instanceId} ${next.event.code} ${when}`;
 }
 
 function metrics(judged: JudgedEvent[], instances: number, rules: EventRules): Metric[] {

@@ -25,6 +25,11 @@ export async function perRegion<T>(regions: string[], work: (region: string) => 
   };
 }
 
+/** `; 2 region(s) could not be read` for a summary, or nothing when every region answered. */
+export function unreadRegionsNote(failures: readonly Finding[]): string {
+  return failures.length > 0 ? `; ${failures.length} region(s) could not be read` : "";
+}
+
 /** Splits a list into batches of `size` (API limits such as 100 InstanceIds per call). */
 export function batches<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
