@@ -1,7 +1,7 @@
 import { EC2Client, type Filter, type Image, type Instance, paginateDescribeImages, paginateDescribeInstances } from "@aws-sdk/client-ec2";
 import type { AwsConnection } from "../../src/aws/connect";
 import { nameTag } from "../../src/aws/ec2-instances";
-import { batches } from "../../src/aws/regions-run";
+import { batches } from "../../src/concurrency";
 import { type Projection, projectResponses } from "../../src/aws/xml-projection";
 import { releaseMemory } from "../../src/memory";
 import type { ImageInfo, SelectedInstance } from "./backups";

@@ -1,6 +1,7 @@
 import { basename, extname } from "node:path";
 import { AWS_OPTIONS } from "../aws/options";
-import { allOptions, normalizeArgv, parseArgs, positiveNumber } from "../cli";
+import { givenOptions, readCommandLine } from "../cli";
+import { longName, parsePositive } from "../options";
 import type { AnyCheck } from "../definition";
 import { errorMessage } from "../errors";
 import { parseState, State } from "../state";
@@ -129,22 +130,16 @@ async function readEntry(node: YamlValue, index: number, { shared, defaultTimeou
   let argv: string[];
   let timeoutSeconds: number;
   try {
-    const options = allOptions(def);
-    const given = new Set(
-      normalizeArgv(args, options)
-        .filter((a) => a.startsWith("--"))
-        .map((a) => a.slice(2).split("=")[0]),
-    );
+    const given = givenOptions(def, args);
     if (given.has("format")) throw new Error("--format is the gate's to set (use the gate's own --format)");
     if (given.has("timeout") && timeout !== undefined) throw new Error("the timeout is given twice: 'timeout:' and -t/--timeout in args");
     // The entry's own options win over the shared ones, key by key: its --region replaces the shared regions.
-    const awsArgs = def.aws ? shared.filter(([key]) => !given.has(key)).flatMap(([key, values]) => values.map((v) => `--${key}=${v}`)) : [];
+    const awsArgs = "region" in def.options ? shared.filter(([key]) => !given.has(key)).flatMap(([key, values]) => values.map((v) => `--${key}=${v}`)) : [];
     const ownTimeout = given.has("timeout") ? undefined : (timeout ?? defaultTimeout);
     argv = [...awsArgs, ...args, ...(ownTimeout === undefined ? [] : [`--timeout=${ownTimeout}`])];
-    const parsed = parseArgs(def, argv);
-    if (parsed.help === true || parsed.version === true) throw new Error("--help and --version have no place in a gate");
-    timeoutSeconds = positiveNumber(parsed.timeout, "--timeout", 10);
-    def.parse(parsed);
+    const { common } = readCommandLine(def, argv);
+    if (common.help || common.version) throw new Error("--help and --version have no place in a gate");
+    timeoutSeconds = common.timeout;
   } catch (err) {
     throw fail(argsLine, errorMessage(err));
   }
@@ -173,7 +168,7 @@ function optionalNumber(node: YamlValue | undefined, key: string, at: At): strin
   if (node === undefined) return undefined;
   const text = scalar(node, key, at);
   try {
-    positiveNumber(text, key, 0);
+    parsePositive(text, key);
   } catch (err) {
     throw at(node.line, `${errorMessage(err)} (seconds)`);
   }
@@ -205,7 +200,7 @@ function allowList(node: YamlValue | undefined, at: At): State[] {
 function sharedAwsArgs(node: YamlValue | undefined, at: At): [string, string[]][] {
   if (node === undefined) return [];
   if (node.kind !== "map") throw at(node.line, `aws: expected a mapping such as { region: eu-west-1 }`);
-  const known = Object.keys(AWS_OPTIONS);
+  const known = Object.keys(AWS_OPTIONS).map(longName);
   unknownKey(node, known, "aws: ", at);
   return [...node.entries].map(([key, value]) => {
     const values = value.kind === "seq" ? value.items.map((v) => scalar(v, `aws: ${key}`, at)) : [scalar(value, `aws: ${key}`, at)];

@@ -1,5 +1,6 @@
 import { UsageError } from "../errors";
-import { type OptionSpec, renderHelp } from "../help";
+import { renderHelp } from "../help";
+import { flag, text } from "../options";
 import { parseFailOn, type Policy } from "./policy";
 
 export type GateFormat = "auto" | "table" | "plain" | "json";
@@ -15,27 +16,21 @@ export interface GateOptions {
   version: boolean;
 }
 
-const OPTIONS: Record<string, OptionSpec> = {
-  "fail-on": {
-    type: "string",
+const OPTIONS = {
+  failOn: text({
     placeholder: "LEVEL",
-    describe:
+    help:
       "warning (default), critical or unknown: a check fails when its state is at or above LEVEL in the " +
       "order OK < WARNING < CRITICAL < UNKNOWN, so UNKNOWN fails unless allowed. Exit code: the worst failing " +
       "state (CRITICAL > WARNING > UNKNOWN), 0 when none fails",
     group: "Policy:",
-  },
-  junit: { type: "string", placeholder: "FILE", describe: "Also write a JUnit XML report there, one testcase per check", group: "Output:" },
-  format: {
-    type: "string",
-    placeholder: "auto|table|plain|json",
-    describe: "auto (default): a table on a terminal, plugin lines otherwise",
-    group: "Output:",
-  },
-  concurrency: { type: "string", placeholder: "N", describe: "Checks run at once (default: the file's concurrency, else 16)", group: "Run:" },
-  "dry-run": { type: "boolean", describe: "Validate FILE and print each check's command line; run nothing", group: "Run:" },
-  help: { alias: "h", type: "boolean", describe: "Show this help and exit 3", group: "General:" },
-  version: { alias: "V", type: "boolean", describe: "Show the version and exit 3", group: "General:" },
+  }),
+  junit: text({ placeholder: "FILE", help: "Also write a JUnit XML report there, one testcase per check", group: "Output:" }),
+  format: text({ placeholder: "auto|table|plain|json", help: "auto (default): a table on a terminal, plugin lines otherwise", group: "Output:" }),
+  concurrency: text({ placeholder: "N", help: "Checks run at once (default: the file's concurrency, else 16)", group: "Run:" }),
+  dryRun: flag({ help: "Validate FILE and print each check's command line; run nothing", group: "Run:" }),
+  help: flag({ short: "h", help: "Show this help and exit 3", group: "General:" }),
+  version: flag({ short: "V", help: "Show the version and exit 3", group: "General:" }),
 };
 
 const FORMATS: GateFormat[] = ["auto", "table", "plain", "json"];

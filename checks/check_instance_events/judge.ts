@@ -1,4 +1,6 @@
 import { humanDuration, isoUtc } from "../../src/duration";
+import type { Metric } from "../../src/metric";
+import { Range } from "../../src/range";
 import type { Finding } from "../../src/report";
 import { State } from "../../src/state";
 
@@ -55,4 +57,44 @@ export function judgeEvent(event: ScheduledEvent, rules: EventRules, now: Date):
       secondsUntil,
     },
   };
+}
+
+/** The pending events worth judging: not over and not ignored, nearest first. */
+export function judgeEvents(events: readonly ScheduledEvent[], rules: EventRules, now: Date): JudgedEvent[] {
+  return events
+    .filter((e) => !isOver(e) && !rules.ignoreCodes.includes(e.code))
+    .map((e) => judgeEvent(e, rules, now))
+    .sort((a, b) => a.secondsUntil - b.secondsUntil);
+}
+
+/** Why an event read is not judged, for `-v`; undefined when it is judged. */
+export function whyNotJudged(event: ScheduledEvent, rules: EventRules): string | undefined {
+  if (isOver(event)) return `over, not judged: ${event.instanceId} ${event.code}: ${event.description}`;
+  if (rules.ignoreCodes.includes(event.code)) return `ignored code: ${event.instanceId} ${event.code}`;
+  return undefined;
+}
+
+export function summarize(judged: JudgedEvent[], instances: number): string {
+  if (judged.length === 0) return `no scheduled events on ${instances} instance(s)`;
+  const next = judged[0];
+  const when = next.secondsUntil <= 0 ? `started ${humanDuration(-next.secondsUntil)} ago` : `in ${humanDuration(next.secondsUntil)}`;
+  return `${judged.length} scheduled event(s) on ${instances} instance(s); next: ${next.event.instanceId} ${next.event.code} ${when}`;
+}
+
+export function metrics(judged: JudgedEvent[], instances: number, rules: EventRules): Metric[] {
+  const out: Metric[] = [
+    { label: "events", value: judged.length, min: 0 },
+    { label: "instances", value: instances, min: 0 },
+  ];
+  if (judged.length > 0) {
+    out.push({
+      label: "next_event",
+      value: judged[0].secondsUntil,
+      uom: "s",
+      // Alert when the nearest event is closer than the threshold: the range `N:`.
+      warning: rules.warningSeconds === undefined ? undefined : Range.below(rules.warningSeconds),
+      critical: Range.below(rules.criticalSeconds),
+    });
+  }
+  return out;
 }
