@@ -64,7 +64,7 @@ export function readCommandLine(def: AnyCheck, argv: readonly string[]): ReadCom
   for (const [key, v] of Object.entries(values)) (key in COMMON_OPTIONS ? common : options)[key] = v;
   // The AWS group's own rule (--external-id needs --role-arn), for every command that has the group.
   if ("externalId" in def.options) awsSettings(options as AwsValues);
-  def.validate?.(options);
+  def.validate?.(options, given);
   return { options, common: common as CommonValues, given };
 }
 

@@ -22,8 +22,11 @@ export interface CheckDefinition<S extends OptionSpecs = OptionSpecs, P = unknow
   iam?: readonly IamAction[];
   /** Shown at the end of `--help`; the first is the one a user most likely wants. */
   examples: readonly string[];
-  /** Checks between options (`--self` with `--tag`, …); throws a UsageError naming them. */
-  validate?(options: Values<S>): void;
+  /**
+   * Checks between options (`--self` with `--tag`, …); throws a UsageError naming them. `given` holds the
+   * long names of the options on the command line (a default is not "given").
+   */
+  validate?(options: Values<S>, given: ReadonlySet<string>): void;
   /**
    * Builds the real adapter (the check's `source.ts`) from the options; nothing is read yet. Import the
    * source here (`await import("./source")`) so that SDK code loads only when a run needs it.

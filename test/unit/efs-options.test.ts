@@ -12,7 +12,7 @@ describe("check_efs_mount usage errors", () => {
   it.each([
     ["unknown-no-target", [], "MOUNT UNKNOWN: no mount point: pass --mount-point PATH (repeatable) or --all"],
     ["unknown-bad-warning", ["--mount-point", "/mnt/efs", "-w", "20:10"], "MOUNT UNKNOWN: --warning: invalid range '20:10' (start is greater than end)"],
-    ["unknown-bad-critical", ["--all", "--critical=90%"], "MOUNT UNKNOWN: --critical: invalid range '90%' (use N, N:, ~:N, N:M or @N:M)"],
+    ["unknown-bad-critical", ["--all", "--critical=90%%"], "MOUNT UNKNOWN: --critical: invalid range '90%%' (use N, N:, :N, ~:N, N:M or @N:M)"],
     ["unknown-probe-timeout-zero", ["--all", "--probe-timeout", "0"], "MOUNT UNKNOWN: --probe-timeout: expected a positive number, got '0'"],
     ["unknown-probe-timeout-text", ["--all", "--probe-timeout", "5s"], "MOUNT UNKNOWN: --probe-timeout: expected a positive number, got '5s'"],
     ["unknown-probe-timeout-negative", ["--all", "--probe-timeout", "-1"], "MOUNT UNKNOWN: --probe-timeout: expected a positive number, got '-1'"],

@@ -1,4 +1,4 @@
-import { stateName } from "../../state";
+import { stateName } from "../../../src/state";
 import { type GateOutcome, headline } from "../outcome";
 import { failOnName } from "../policy";
 import { summaryOf } from "../result";

@@ -1,7 +1,7 @@
-import { errorMessage } from "../errors";
-import { runCheck } from "../runner";
-import { State } from "../state";
-import { VERSION } from "../version";
+import { errorMessage } from "../../src/errors";
+import { runCheck } from "../../src/runner";
+import { State } from "../../src/state";
+import { VERSION } from "../../src/version";
 import { type FindCheck, type GateEntry, GateFileError, type GatePlan, loadPlan } from "./config";
 import { renderJson, renderJsonError } from "./format/json";
 import { renderJunit } from "./format/junit";
@@ -12,7 +12,7 @@ import { type GateFormat, gateHelp, type GateOptions, parseGateArgs, wantsJson }
 import { type GateOutcome, outcomeOf } from "./outcome";
 import { fails, type Policy } from "./policy";
 import { type CheckResult, stateOf } from "./result";
-import { mapBounded } from "../concurrency";
+import { mapBounded } from "../../src/concurrency";
 
 /** Everything the gate touches outside itself, so tests can drive it in-process. */
 export interface GateIo {

@@ -1,4 +1,7 @@
 import { humanDuration } from "../../src/duration";
+import type { Metric } from "../../src/metric";
+import type { KeyValue } from "../../src/options";
+import { Range } from "../../src/range";
 import type { Finding } from "../../src/report";
 import { bySeverityDesc, State } from "../../src/state";
 
@@ -27,6 +30,14 @@ export interface BackupRules {
   criticalSeconds: number;
   /** Seconds: WARNING when an image has been pending longer. */
   pendingTimeoutSeconds: number;
+}
+
+/** Which instances, as the command line named them. */
+export interface Selection {
+  instanceIds: string[];
+  tags: KeyValue[];
+  excludeTags: KeyValue[];
+  elbs: string[];
 }
 
 const FAILED = new Set(["failed", "error", "invalid"]);
@@ -159,4 +170,70 @@ export function judgeInstance(
 /** Worst first: by state, then instances without a backup, then the oldest backup. */
 export function worstFirst(a: JudgedInstance, b: JudgedInstance): number {
   return bySeverityDesc(a.state, b.state) || (b.ageSeconds ?? Infinity) - (a.ageSeconds ?? Infinity) || a.instance.id.localeCompare(b.instance.id);
+}
+
+/** Named things that matched nothing: an --elb with no such load balancer, an --instance-id not found. */
+export function selectionProblems(selection: Selection, read: { region: string; instances: SelectedInstance[]; missingElbs: string[] }[]): Finding[] {
+  if (read.length === 0) return [];
+  const where = read.map((r) => r.region).join(", ");
+  const found = new Set(read.flatMap((r) => r.instances.map((i) => i.id)));
+  const out: Finding[] = [];
+  for (const name of selection.elbs) {
+    if (read.every((r) => r.missingElbs.includes(name))) {
+      out.push({ state: State.UNKNOWN, text: `--elb ${name}: no classic load balancer of that name in ${where}` });
+    }
+  }
+  const filtered = selection.tags.length + selection.excludeTags.length > 0 ? ", or left out by the tag filters" : "";
+  for (const id of selection.instanceIds) {
+    if (!found.has(id)) out.push({ state: State.UNKNOWN, text: `--instance-id ${id}: no such instance in ${where}${filtered}` });
+  }
+  return out;
+}
+
+export function nothingSelected(selection: Selection, regions: string[]): string {
+  const filter = [
+    ...selection.instanceIds.map((id) => `--instance-id ${id}`),
+    ...selection.elbs.map((n) => `--elb ${n}`),
+    ...selection.tags.map((t) => `--tag ${t.key}=${t.value}`),
+    ...selection.excludeTags.map((t) => `--exclude-tag ${t.key}=${t.value}`),
+  ].join(" ");
+  if (selection.instanceIds.length > 0 || selection.elbs.length > 0) return `no instance matches ${filter}`;
+  return `no running instance in ${regions.join(", ")}${filter === "" ? "" : ` matches ${filter}`}`;
+}
+
+export function summarize(judged: JudgedInstance[], rules: BackupRules, showRegion: boolean): string {
+  const problems = judged.filter((j) => j.state !== State.OK);
+  const n = judged.length;
+  if (problems.length === 1 || n === 1) {
+    const first = judged[0];
+    return `${instanceLabel(first.instance, showRegion)} ${first.headline}${n > 1 ? ` (1 of ${n} instances)` : ""}`;
+  }
+  if (problems.length === 0) {
+    const oldest = Math.max(...judged.map((j) => j.ageSeconds ?? 0));
+    return `all ${n} instances have a backup younger than ${humanDuration(rules.warningSeconds)} (stalest ${humanDuration(oldest)} old)`;
+  }
+  const missing = judged.filter((j) => j.missing).length;
+  const stale = judged.filter((j) => j.stale).length;
+  const stuck = problems.length - missing - stale;
+  const parts = [
+    missing > 0 ? `${missing} without backup` : "",
+    stale > 0 ? `${stale} stale (> ${humanDuration(rules.warningSeconds)})` : "",
+    stuck > 0 ? `${stuck} with an image pending > ${humanDuration(rules.pendingTimeoutSeconds)}` : "",
+  ].filter((p) => p !== "");
+  return `${problems.length} of ${n} instances need attention: ${parts.join(", ")}`;
+}
+
+export function metrics(judged: JudgedInstance[], rules: BackupRules): Metric[] {
+  const n = judged.length;
+  const warning = Range.above(rules.warningSeconds);
+  const critical = Range.above(rules.criticalSeconds);
+  return [
+    { label: "instances", value: n, min: 0 },
+    { label: "stale", value: judged.filter((j) => j.stale).length, min: 0, max: n },
+    { label: "missing", value: judged.filter((j) => j.missing).length, min: 0, max: n },
+    // Worst first, so the instances that matter survive the 4096-byte cut; none for an instance without an image.
+    ...judged
+      .filter((j) => j.ageSeconds !== undefined)
+      .map((j): Metric => ({ label: j.instance.id, value: j.ageSeconds as number, uom: "s", warning, critical, min: 0, perItem: true })),
+  ];
 }

@@ -1,10 +1,10 @@
 import { basename, extname } from "node:path";
-import { AWS_OPTIONS } from "../aws/options";
-import { givenOptions, readCommandLine } from "../cli";
-import { longName, parsePositive } from "../options";
-import type { AnyCheck } from "../definition";
-import { errorMessage } from "../errors";
-import { parseState, State } from "../state";
+import { AWS_OPTIONS } from "../../src/aws/options";
+import { givenOptions, readCommandLine } from "../../src/cli";
+import { longName, parsePositive } from "../../src/options";
+import type { AnyCheck } from "../../src/definition";
+import { errorMessage } from "../../src/errors";
+import { parseState, State } from "../../src/state";
 import { parseFailOn, type Policy } from "./policy";
 import { parseYaml, YamlError, type YamlValue } from "./yaml-tree";
 

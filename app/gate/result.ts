@@ -1,4 +1,4 @@
-import { State } from "../state";
+import { State } from "../../src/state";
 import type { GateEntry } from "./config";
 
 /** What one check of the gate gave. */

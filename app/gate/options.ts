@@ -1,6 +1,6 @@
-import { UsageError } from "../errors";
-import { renderHelp } from "../help";
-import { flag, text } from "../options";
+import { UsageError } from "../../src/errors";
+import { renderHelp } from "../../src/help";
+import { flag, text } from "../../src/options";
 import { parseFailOn, type Policy } from "./policy";
 
 export type GateFormat = "auto" | "table" | "plain" | "json";

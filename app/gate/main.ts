@@ -1,6 +1,6 @@
 import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { exitOnCrash, writeStdout } from "../runner";
+import { exitOnCrash, writeStdout } from "../process";
 import type { FindCheck } from "./config";
 import { runGate } from "./gate";
 

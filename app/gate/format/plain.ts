@@ -1,7 +1,7 @@
-import type { Metric } from "../../metric";
-import { renderNagios } from "../../render";
-import type { Finding, Report } from "../../report";
-import { State } from "../../state";
+import type { Metric } from "../../../src/metric";
+import { renderNagios } from "../../../src/render";
+import type { Finding, Report } from "../../../src/report";
+import { State } from "../../../src/state";
 import { displayOrder, type GateOutcome, headline, passNote, seconds } from "../outcome";
 import { type CheckResult, summaryOf } from "../result";
 

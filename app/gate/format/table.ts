@@ -1,5 +1,5 @@
-import { wrap } from "../../help";
-import { State, stateName } from "../../state";
+import { wrap } from "../../../src/help";
+import { State, stateName } from "../../../src/state";
 import { displayOrder, type GateOutcome, headline, passNote, seconds } from "../outcome";
 import { summaryOf } from "../result";
 import { GATE_PREFIX } from "./plain";

@@ -1,7 +1,10 @@
+import type { Metric } from "../../src/metric";
 import type { Range } from "../../src/range";
-import type { Finding } from "../../src/report";
+import { countByState, type Finding } from "../../src/report";
 import { bySeverityDesc, State, worst } from "../../src/state";
 import type { Thresholds } from "../../src/thresholds";
+import type { QueueSelection } from "./selection";
+import type { RegionBacklog } from "./source";
 
 /** A queue's dead-letter queue, as far as it could be read. */
 export interface DeadLetterQueue {
@@ -146,4 +149,53 @@ export function withoutDeadLetterQueues(readings: QueueReading[]): { queues: Que
   const targets = new Set(readings.map((r) => r.dlq?.arn).filter((arn): arn is string => arn !== undefined));
   const isTarget = (r: QueueReading) => r.arn !== undefined && targets.has(r.arn);
   return { queues: readings.filter((r) => !isTarget(r)), deadLetter: readings.filter(isTarget) };
+}
+
+/** A name is missing when no region read has it; a URL when its region says so. */
+export function missingQueues(read: RegionBacklog[], selection: QueueSelection, regions: string[]): Finding[] {
+  const where = regions.length > 0 ? ` in ${read.map((r) => r.region).join(", ")}` : "";
+  const names = selection.names.filter((n) => read.length > 0 && read.every((r) => r.missingNames.includes(n)));
+  return [
+    ...names.map((n) => ({ state: State.CRITICAL, text: `${n}: queue does not exist${where}`, queue: n })),
+    ...read.flatMap((r) => r.missingUrls).map((u) => ({ state: State.CRITICAL, text: `${u}: queue does not exist`, queue: u })),
+  ];
+}
+
+export function unmatchedPrefixes(read: RegionBacklog[], selection: QueueSelection): Finding[] {
+  const where = read.map((r) => r.region).join(", ");
+  return selection.prefixes
+    .filter((p) => read.length > 0 && read.every((r) => r.unmatchedPrefixes.includes(p)))
+    .map((p) => ({ state: State.UNKNOWN, text: `no queue name starts with '${p}' in ${where} (--queue-prefix ${p})`, prefix: p }));
+}
+
+/** Names the worst queue (or problem), then how the rest fared. */
+export function summarize(judged: JudgedQueue[], findings: Finding[], unjudged: number): string {
+  const total = judged.length + unjudged;
+  const worstFinding = [...findings].sort((a, b) => bySeverityDesc(a.state, b.state))[0];
+  if (worstFinding === undefined) return "no queue to judge";
+  if (worstFinding.state === State.OK) {
+    if (judged.length === 1) return judged[0].text;
+    const deepest = [...judged].sort((a, b) => b.reading.visible - a.reading.visible)[0];
+    return `${judged.length} queues OK; deepest ${deepest.label}: ${deepest.reading.visible} visible`;
+  }
+  const top = judged.find((j) => j.text === worstFinding.text);
+  const named = top ? top.short : worstFinding.text;
+  return findings.length > 1 && total > 0 ? `${named}; ${countByState(findings)} of ${total} queue(s)` : named;
+}
+
+export function metrics(judged: JudgedQueue[], rules: QueueRules): Metric[] {
+  const out: Metric[] = [{ label: "queues", value: judged.length, min: 0 }];
+  // Worst first, so the queues that matter survive the 4096-byte cut.
+  for (const j of judged) {
+    const q = j.reading;
+    out.push(
+      { label: `${j.label}.visible`, value: q.visible, warning: rules.visible.warning, critical: rules.visible.critical, min: 0, perItem: true },
+      { label: `${j.label}.in_flight`, value: q.inFlight, warning: rules.inFlight.warning, critical: rules.inFlight.critical, min: 0, perItem: true },
+      { label: `${j.label}.delayed`, value: q.delayed, min: 0, perItem: true },
+    );
+    if (q.dlq?.visible !== undefined) {
+      out.push({ label: `${j.label}.dlq`, value: q.dlq.visible, warning: rules.dlq.warning, critical: rules.dlq.critical, min: 0, perItem: true });
+    }
+  }
+  return out;
 }

@@ -1,5 +1,5 @@
-import type { Subcommand } from "../src/multicall";
-import { COMMANDS } from "./registry";
+import type { Subcommand } from "../multicall";
+import { COMMANDS } from "../registry";
 
 /**
  * `aws-checks gate FILE`: the suite's commands run together from a YAML file. Loaded only when asked
@@ -10,7 +10,7 @@ export const GATE: Subcommand = {
   usage: "gate FILE",
   summary: "run the checks of a YAML FILE at once, one exit code",
   run: async (argv) => {
-    const { gateMain } = await import("../src/gate/main");
+    const { gateMain } = await import("./main");
     await gateMain(argv, async (command) => {
       const entry = COMMANDS.find((c) => c.name === command && !c.hidden);
       return entry?.load();

@@ -1,4 +1,4 @@
-import { State, stateName, worst } from "../state";
+import { State, stateName, worst } from "../../src/state";
 
 /**
  * When the gate fails. A check fails when its state is at or above `failOn` in exit-code order

@@ -1,4 +1,4 @@
-import { bySeverityDesc, State, stateName } from "../state";
+import { bySeverityDesc, State, stateName } from "../../src/state";
 import type { GatePlan } from "./config";
 import { failOnName, gateState, type Policy } from "./policy";
 import type { CheckResult } from "./result";

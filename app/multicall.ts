@@ -1,9 +1,9 @@
 import { basename } from "node:path";
-import type { CommandEntry } from "./definition";
-import { HELP_WIDTH, wrap } from "./help";
-import { exitOnCrash, main, silenceStderr, writeStdout } from "./runner";
-import { State } from "./state";
-import { VERSION } from "./version";
+import type { CommandEntry } from "../src/definition";
+import { HELP_WIDTH, wrap } from "../src/help";
+import { exitOnCrash, main, silenceStderr, writeStdout } from "./process";
+import { State } from "../src/state";
+import { VERSION } from "../src/version";
 
 const SELF = "aws-checks";
 

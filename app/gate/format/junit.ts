@@ -1,4 +1,4 @@
-import { stateName } from "../../state";
+import { stateName } from "../../../src/state";
 import type { GateOutcome } from "../outcome";
 import { failOnName } from "../policy";
 import { renderPlain } from "./plain";

@@ -1,5 +1,5 @@
-import { runMulticall } from "../src/multicall";
-import { GATE } from "./gate";
+import { runMulticall } from "./multicall";
+import { GATE } from "./gate/command";
 import { COMMANDS } from "./registry";
 
 /** Entry of the Node bundle behind the npm `bin` shims, which name their command explicitly. */

@@ -1,5 +1,5 @@
-import { runMulticall } from "../src/multicall";
-import { GATE } from "./gate";
+import { runMulticall } from "./multicall";
+import { GATE } from "./gate/command";
 import { COMMANDS } from "./registry";
 
 // Bun sets argv0 to the name the binary was started as, which is how a symlink picks its command.

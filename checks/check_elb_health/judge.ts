@@ -1,4 +1,5 @@
 import type { InstanceHealth } from "../../src/aws/elb";
+import type { Metric } from "../../src/metric";
 import type { Finding } from "../../src/report";
 import { bySeverityDesc, State, worst } from "../../src/state";
 import type { Thresholds } from "../../src/thresholds";
@@ -80,4 +81,31 @@ function formatPercent(p: number): string {
 export function worstFirst(a: JudgedLoadBalancer, b: JudgedLoadBalancer): number {
   const share = (j: JudgedLoadBalancer) => (j.registered === 0 ? 0 : j.inService / j.registered);
   return bySeverityDesc(a.state, b.state) || share(a) - share(b) || a.lb.name.localeCompare(b.lb.name);
+}
+
+export function summarize(judged: JudgedLoadBalancer[], missing: Finding[]): string {
+  const problems = [...missing.map((f) => f.text), ...judged.filter((j) => j.state !== State.OK).map((j) => j.text)];
+  const total = judged.length + missing.length;
+  if (problems.length === 0) {
+    if (total === 1) return judged[0].text;
+    const inService = judged.reduce((n, j) => n + j.inService, 0);
+    const registered = judged.reduce((n, j) => n + j.registered, 0);
+    return `${total} load balancers OK, ${inService} of ${registered} instances InService`;
+  }
+  if (problems.length === 1) return problems[0] + (total > 1 ? ` (1 of ${total} load balancers)` : "");
+  return `${problems.length} of ${total} load balancers unhealthy; worst: ${problems[0]}`;
+}
+
+export function metrics(judged: JudgedLoadBalancer[], rules: HealthRules, showRegion: boolean): Metric[] {
+  const out: Metric[] = [{ label: "load_balancers", value: judged.length, min: 0 }];
+  // Worst first, so the load balancers that matter survive the 4096-byte cut.
+  for (const j of judged) {
+    const label = showRegion ? `${j.lb.region}/${j.lb.name}` : j.lb.name;
+    const { warning, critical } = rules.thresholds;
+    out.push(
+      { label: `${label}.in_service`, value: j.inService, warning, critical, min: 0, max: j.registered, perItem: true },
+      { label: `${label}.out_of_service`, value: j.outOfService, min: 0, max: j.registered, perItem: true },
+    );
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { availableParallelism, loadavg } from "node:os";
-import type { HostSample } from "./score";
+import type { HostSample } from "./judge";
 
 // /proc/meminfo is read directly: no process spawn, well under a millisecond (systeminformation's
 // currentLoad() would wait 500 ms and fsSize() can hang on a dead NFS mount).
@@ -47,3 +47,10 @@ export async function sampleHost(withMemory: boolean, signal?: AbortSignal): Pro
   if (withMemory) sample.memory = parseMeminfo(await readFile("/proc/meminfo", { encoding: "utf8", signal }));
   return sample;
 }
+
+/** What the score is computed from: this host's load and memory. */
+export interface HostPort {
+  sample(withMemory: boolean, signal?: AbortSignal): Promise<HostSample>;
+}
+
+export const thisHost: HostPort = { sample: sampleHost };
