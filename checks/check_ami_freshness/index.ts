@@ -24,9 +24,9 @@ export default defineCheck({
     "starting with '<instance-id>-', or the --instance-tag tag. The newest available image's age is judged; " +
     "an instance without one is CRITICAL.",
   options: {
-    warning: duration({ short: "w", unit: "h", default: "26h", group: THRESHOLDS, help: "WARNING when the newest available image is older (bare number = hours)" }),
+    warning: duration({ short: "w", unit: "h", default: "26h", group: THRESHOLDS, help: "WARNING when the newest available image is older; a bare number is hours" }),
     critical: duration({ short: "c", unit: "h", default: "50h", group: THRESHOLDS, help: "CRITICAL when the newest available image is older" }),
-    pendingTimeout: duration({ unit: "h", default: "2h", group: THRESHOLDS, help: "WARNING when an image is pending longer (bare number = hours)" }),
+    pendingTimeout: duration({ unit: "h", default: "2h", group: THRESHOLDS, help: "WARNING when an image is pending longer; a bare number is hours" }),
     instanceId: values({ placeholder: "ID", help: "This instance (may be stopped)", group: SELECTION }, (id, flagName) => {
       if (!/^i-[0-9a-f]{8,17}$/.test(id)) throw new UsageError(`${flagName}: '${id}' is not an instance id (i-0123456789abcdef0)`);
       return id;

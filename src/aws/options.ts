@@ -20,7 +20,7 @@ const region: OptionSpec<string[]> = {
   kind: "value",
   repeatable: true,
   placeholder: "REGION",
-  help: "AWS region (repeatable, or comma-separated; 'all' = every enabled region). Default: AWS_REGION, the profile, then IMDS",
+  help: "AWS region, or several comma-separated; 'all' = every enabled region. Default: AWS_REGION, the profile, then IMDS",
   group: AWS,
   parse(texts, flag) {
     const regions = [...new Set(texts.flatMap((r) => r.split(",")).map((r) => r.trim()))];
