@@ -104,7 +104,7 @@ describe("check_serverscore (this host)", () => {
 
   it.each([
     [["--window", "10"], "--window: expected 1, 5 or 15, got '10'"],
-    [["--components=,"], "--components: name at least one of load, mem, swap"],
+    [["--components=,"], "--components: unknown part '' (use load, mem, swap)"],
     [["-c"], "--critical: missing value"],
     [["--critical", "1:12%"], "--critical: '1:12%' is not a percentage here: drop the '%' (the value judged is a count or an amount)"],
   ])("%j: %s", async (args, message) => {
