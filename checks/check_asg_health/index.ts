@@ -50,11 +50,11 @@ export const checkAsgHealth: CheckDefinition<Options> = {
       type: "string",
       placeholder: "PROCESS",
       repeatable: true,
-      describe: "A suspended process that is fine (AZRebalance, …); any other suspended process is WARNING",
+      describe: "A suspended process that is fine, e.g. AZRebalance; any other suspended process is WARNING",
       group: "Thresholds:",
     },
   },
-  examples: ["check_asg_health --region eu-west-1 --asg web --asg worker", "check_asg_health --region eu-west-1 --tag env=prod --allow-suspended AZRebalance"],
+  examples: ["check_asg_health --region eu-west-1 --asg web --asg worker", "check_asg_health --region eu-west-1 --tag env=prod --stuck-after 20m"],
 
   parse(args) {
     const warning = one(args.warning);
