@@ -78,12 +78,12 @@ export const checkAsgHealth: CheckDefinition<Options> = {
     ctx.stage("reading Auto Scaling groups (autoscaling:DescribeAutoScalingGroups, autoscaling:DescribeScalingActivities)");
     const outcome = await perRegion(regions, (region) => new AsgHealthSource(conn, region).groups(selection));
 
-    const groups = outcome.results.flatMap((r) => r.value);
+    const groups = outcome.results.flatMap((r) => r.value.groups);
     const where = outcome.results.map((r) => r.region).join(", ");
     const carrying = selection.tags.length > 0 ? ` carrying ${selection.tags.map((t) => `${t.key}=${t.value}`).join(", ")}` : "";
     // A group lives in one region: it is missing only when no region that answered has it.
     const missing: Finding[] = selection.names
-      .filter((name) => outcome.results.length > 0 && !groups.some((g) => g.name === name))
+      .filter((name) => outcome.results.length > 0 && outcome.results.every((r) => r.value.missing.includes(name)))
       .map((name) => ({ state: State.CRITICAL, text: `${name}: no Auto Scaling group of that name${carrying} in ${where}`, group: name }));
 
     const showRegion = regions.length > 1;

@@ -5,9 +5,16 @@ import { describeInstancesById } from "../../src/aws/ec2-instances";
 import { mapBounded } from "../../src/concurrency";
 import type { Group, GroupInstance, LaunchReason } from "./judge";
 
-/** What check_asg_health reads from one region: the selected groups, with how long moving instances have moved. */
+export interface RegionGroups {
+  /** The groups selected, with since when each Pending or Terminating instance has been so. */
+  groups: Group[];
+  /** Names asked for with --asg that no group of this region has (with the --tag filters, if any). */
+  missing: string[];
+}
+
+/** What check_asg_health reads from one region. */
 export interface AsgHealthPort {
-  groups(selection: AsgSelection): Promise<Group[]>;
+  groups(selection: AsgSelection): Promise<RegionGroups>;
 }
 
 // Activity reads are one call per group with moving instances; a few at once keep many such groups inside -t.
@@ -32,14 +39,15 @@ export class AsgHealthSource implements AsgHealthPort {
     this.asg = new AutoScaling(conn, region);
   }
 
-  async groups(selection: AsgSelection): Promise<Group[]> {
+  async groups(selection: AsgSelection): Promise<RegionGroups> {
     const described = await this.asg.describe(selection);
+    const missing = selection.names.filter((name) => !described.some((g) => g.name === name));
     // Only a group with an instance Pending or Terminating has something to look up.
     const moving = described.filter((g) => g.members.some((m) => isMoving(m.lifecycleState)));
     const found = new Map<string, Map<string, Moved>>();
     await mapBounded(moving, CONCURRENT_CALLS, async (g) => found.set(g.name, await this.movedSince(g)));
     const launchTimes = await this.launchTimes(described, found);
-    return described.map((g) => toGroup(g, this.region, found.get(g.name), launchTimes));
+    return { groups: described.map((g) => toGroup(g, this.region, found.get(g.name), launchTimes)), missing };
   }
 
   /** Since when each moving member of a group has been moving, from the group's newest activities. */
