@@ -8,7 +8,7 @@ import { AUTOSCALING_NAMESPACE, AwsError, type WireResponse, invalidAction } fro
 import type { RegionIndex } from "./model";
 import { decodeToken, page } from "./paging";
 import type { QueryParams } from "./query";
-import { el, esc, iso, list } from "./xml";
+import { el, esc, iso, list, queryResponse } from "./xml";
 
 /** Real limits: DescribeAutoScalingGroups pages 50 by default, at most 100; activities 100 and 100. */
 export const ASG_PAGE_DEFAULT = 50;
@@ -17,13 +17,7 @@ export const ACTIVITY_PAGE_DEFAULT = 100;
 export const ACTIVITY_PAGE_MAX = 100;
 
 function response(action: string, requestId: string, result: string): WireResponse {
-  return {
-    status: 200,
-    headers: { "content-type": "text/xml", "x-amzn-requestid": requestId },
-    body:
-      `<${action}Response xmlns="${AUTOSCALING_NAMESPACE}">\n  <${action}Result>${result}</${action}Result>\n` +
-      `  <ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata>\n</${action}Response>\n`,
-  };
+  return queryResponse(AUTOSCALING_NAMESPACE, action, requestId, result);
 }
 
 const validation = (message: string) => new AwsError(400, "ValidationError", message);

@@ -175,9 +175,9 @@ describe("fault injection, seen through the real SDK clients", () => {
     const t0 = Date.now();
     await ec2().send(new DescribeInstanceStatusCommand({}));
     expect(Date.now() - t0).toBeGreaterThanOrEqual(190);
-    const t1 = Date.now();
     await ec2().send(new DescribeInstanceStatusCommand({}));
-    expect(Date.now() - t1).toBeLessThan(150);
+    // The second call was not delayed: the fault was used up (no upper time bound, the machine may be busy).
+    expect(fake.calls.map((c) => c.fault)).toEqual(["slow", undefined]);
   });
 
   it("stop() returns promptly even with hung requests open", async () => {
