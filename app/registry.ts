@@ -28,7 +28,7 @@ export const COMMANDS: CommandEntry[] = [
   {
     name: "check_asg_health",
     summary: "Auto Scaling groups: capacity in service, stuck instances, suspended processes",
-    load: async () => (await import("./check_asg_health/index")).default,
+    load: async () => (await import("../checks/check_asg_health/index")).default,
   },
   {
     name: "check_efs_mount",

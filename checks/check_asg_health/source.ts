@@ -1,8 +1,11 @@
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { type AsgDescription, type AsgSelection, AutoScaling, type ScalingActivity } from "../../src/aws/asg";
-import type { AwsConnection } from "../../src/aws/connect";
+import { type AwsConnection, awsRegions } from "../../src/aws/connect";
 import { describeInstancesById } from "../../src/aws/ec2-instances";
+import type { AwsSettings } from "../../src/aws/options";
+import type { RegionalPort } from "../../src/aws/regions";
 import { mapBounded } from "../../src/concurrency";
+import type { Context } from "../../src/context";
 import type { Group, GroupInstance, LaunchReason } from "./judge";
 
 export interface RegionGroups {
@@ -12,9 +15,16 @@ export interface RegionGroups {
   missing: string[];
 }
 
-/** What check_asg_health reads from one region. */
-export interface AsgHealthPort {
+/** What check_asg_health reads in one region. */
+export interface AsgHealthSource {
   groups(selection: AsgSelection): Promise<RegionGroups>;
+}
+
+/** The check's port: Auto Scaling in every region asked. */
+export type AsgHealthPort = RegionalPort<AsgHealthSource>;
+
+export function connectAsgHealth(settings: AwsSettings, ctx: Context): AsgHealthPort {
+  return awsRegions(settings, ctx, (conn, region) => new AwsAsgHealthSource(conn, region));
 }
 
 // Activity reads are one call per group with moving instances; a few at once keep many such groups inside -t.
@@ -29,7 +39,7 @@ const DESIRED_CHANGED = /changing the desired capacity/i;
 const isMoving = (lifecycleState: string) => lifecycleState.startsWith("Pending") || lifecycleState.startsWith("Terminating");
 
 /** The real adapter: DescribeAutoScalingGroups (all pages), then DescribeScalingActivities only where needed. */
-export class AsgHealthSource implements AsgHealthPort {
+class AwsAsgHealthSource implements AsgHealthSource {
   private readonly asg: AutoScaling;
 
   constructor(

@@ -5,7 +5,7 @@ import {
   paginateDescribeScalingActivities,
 } from "@aws-sdk/client-auto-scaling";
 import type { AwsConnection } from "./connect";
-import { batches } from "./regions-run";
+import { batches } from "../concurrency";
 
 /**
  * Auto Scaling lookups shared by every command that finds instances through a group. Loaded only by
