@@ -159,6 +159,14 @@ const CASES: Case[] = [
     output: /^SERVERSCORE OK: /,
     perf: { "127.0.0.1.score": /^\d+;/, hosts: /^1;/, unreachable: /^0;/ },
   },
+  {
+    service: "score asg",
+    // web-asg's InService instance is web-1 (127.0.0.1); web-2 is still launching and is not probed.
+    command: ({ ssh }) => `check_serverscore_asg!web-asg!1:!1:!${ssh}`,
+    state: 0,
+    output: /^SERVERSCORE OK: ASG web-asg: 1 host, /,
+    perf: { "127.0.0.1.score": /^\d+;/, hosts: /^1;/, unreachable: /^0;/ },
+  },
 ];
 
 /** command_name -> command_line of every definition in a Nagios object file. */
