@@ -141,14 +141,15 @@ const CASES: Case[] = [
     service: "asg web-asg",
     command: () => "check_asg_health!web-asg",
     state: 1,
-    output: /^ASG WARNING: web-asg: 1\/2 in service \(min 1, max 4\), below desired 2; stuck \(over 15m\): i-00000000000000002 Pending:Wait for 45m/,
+    // Nagios turns the ';' of plugin output into ':' when it keeps it.
+    output: /^ASG WARNING: web-asg: 1\/2 in service \(min 1, max 4\), below desired 2[;:] stuck \(over 15m\): i-00000000000000002 Pending:Wait for 45m/,
     perf: { groups: /^1;/, "web-asg.in_service": /^1;2:;1:;0;4$/, "web-asg.pending": /^1;/ },
   },
   {
     service: "asg all",
     command: () => "check_asg_health_all!--allow-suspended AZRebalance --stuck-after 1h",
     state: 0,
-    output: /^ASG OK: 2 groups OK, 1 of 3 desired instances in service \(2 with notes\)/,
+    output: /^ASG OK: 2 groups OK, 2 of 3 desired instances in service \(2 with notes\)/,
     longOutput: [/^\[OK\] batch-asg: 1\/1 in service \(min 1, max 1\), suspended \(allowed\) AZRebalance/m],
     perf: { groups: /^2;/, "batch-asg.in_service": /^1;1:;1:;0;1$/ },
   },
