@@ -52,7 +52,7 @@ export default defineCheck({
   async evaluate(o, port, ctx) {
     const rules: AsgRules = { warning: o.warning, critical: o.critical, stuckAfterSeconds: o.stuckAfter, allowSuspended: o.allowSuspended };
     const read = await acrossRegions(port, ctx, (source) => {
-      ctx.stage("reading Auto Scaling groups (autoscaling:DescribeAutoScalingGroups)");
+      ctx.stage("reading Auto Scaling groups and their scaling activities (autoscaling:DescribeAutoScalingGroups, autoscaling:DescribeScalingActivities)");
       return source.groups({ names: o.asg, tags: o.tag });
     });
     const carrying = o.tag.length > 0 ? ` carrying ${o.tag.map((t) => `${t.key}=${t.value}`).join(", ")}` : "";

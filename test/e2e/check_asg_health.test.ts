@@ -257,6 +257,18 @@ describe("check_asg_health against the fake endpoint, compiled binary", () => {
     expect(firstLine(activities.stdout)).toBe("ASG UNKNOWN: access denied: the credentials may not call autoscaling:DescribeScalingActivities (AccessDenied)");
   });
 
+  it("a hung DescribeScalingActivities ends at -t as UNKNOWN naming the stage", async () => {
+    fake.setScenario(fleetOf250((gs) => gs[0].instances.push({ id: instanceId(9001), lifecycleState: "Pending" })));
+    fake.inject({ service: "autoscaling", action: "DescribeScalingActivities", kind: "hang" });
+    const r = await asg(["-t", "2"]);
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe(
+      "ASG UNKNOWN: timed out after 2s while reading Auto Scaling groups and their scaling activities " +
+        "(autoscaling:DescribeAutoScalingGroups, autoscaling:DescribeScalingActivities)\n",
+    );
+  });
+
   it("usage errors name the option", async () => {
     const r = await asg(["--stuck-after", "soon"]);
     expect(r.exitCode).toBe(3);
