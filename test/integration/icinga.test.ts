@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONTRIB, FS_ID, installPlugins, monitoredAccount, perfItems, REGION, rootFsType } from "../support/core-fixtures";
 import { type FakeAws, startFakeAws } from "../support/fake-aws";
-import { type CheckResult, type RunningIcinga, startIcinga, validateIcinga } from "../support/icinga";
+import { type CheckResult, type RunningIcinga, startIcinga, TEMPLATES, validateIcinga } from "../support/icinga";
 import { BIN_DIR } from "../support/run-binary";
 import { startSshd, type TestSshd } from "../support/sshd";
 
@@ -17,11 +17,6 @@ const SERVICES_EXAMPLE = join(CONTRIB, "icinga2", "aws-checks-services.conf.exam
 const HOSTS_EXAMPLE = join(CONTRIB, "icinga2", "aws-checks-hosts.conf.example");
 const GENERATOR = join(CONTRIB, "icinga2", "generate-commands.mjs");
 
-// What Debian's conf.d/templates.conf provides and the examples import.
-const TEMPLATES = `
-template Host "generic-host" { check_command = "dummy"; max_check_attempts = 1; check_interval = 1h }
-template Service "generic-service" { max_check_attempts = 1; check_interval = 1h; retry_interval = 1h }
-`;
 
 /** `--flag value` pairs (or lone flags) in an argv, for assertions that do not depend on order. */
 function pairs(argv: string[]): string[] {
