@@ -11,6 +11,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("../checks/check_instance_events/index")).default,
   },
   {
+    name: "check_instance_status",
+    summary: "EC2 status checks (system, instance, attached EBS)",
+    load: async () => (await import("../checks/check_instance_status/index")).default,
+  },
+  {
     name: "check_ami_freshness",
     summary: "a recent, available AMI backup of each instance",
     load: async () => (await import("../checks/check_ami_freshness/index")).default,

@@ -1,6 +1,6 @@
 import { asgName } from "../../src/aws/asg-name";
 import { elbName } from "../../src/aws/elb-name";
-import { AWS_OPTIONS, awsSettings } from "../../src/aws/options";
+import { AWS_OPTIONS, awsSettings, instanceIds } from "../../src/aws/options";
 import { acrossRegions } from "../../src/aws/regions";
 import { defineCheck } from "../../src/definition";
 import { UsageError } from "../../src/errors";
@@ -28,10 +28,7 @@ export default defineCheck({
     warning: duration({ short: "w", unit: "h", default: "26h", group: THRESHOLDS, help: "WARNING when the newest available image is older; a bare number is hours" }),
     critical: duration({ short: "c", unit: "h", default: "50h", group: THRESHOLDS, help: "CRITICAL when the newest available image is older" }),
     pendingTimeout: duration({ unit: "h", default: "2h", group: THRESHOLDS, help: "WARNING when an image is pending longer; a bare number is hours" }),
-    instanceId: values({ placeholder: "ID", help: "This instance (may be stopped)", group: SELECTION }, (id, flagName) => {
-      if (!/^i-[0-9a-f]{8,17}$/.test(id)) throw new UsageError(`${flagName}: '${id}' is not an instance id (i-0123456789abcdef0)`);
-      return id;
-    }),
+    instanceId: instanceIds({ help: "This instance (may be stopped)", group: SELECTION }),
     elb: values({ placeholder: "NAME", help: "The instances registered with this classic load balancer", group: SELECTION }, elbName),
     asg: values({ placeholder: "NAME", help: "The InService instances of this Auto Scaling group", group: SELECTION }, asgName),
     tag: keyValues({ help: "Only instances with this tag (all must match)", group: SELECTION }),

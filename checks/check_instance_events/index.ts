@@ -1,8 +1,8 @@
-import { AWS_OPTIONS, awsSettings } from "../../src/aws/options";
+import { AWS_OPTIONS, awsSettings, instanceIds } from "../../src/aws/options";
 import { acrossRegions } from "../../src/aws/regions";
 import { defineCheck } from "../../src/definition";
 import { UsageError } from "../../src/errors";
-import { duration, flag, keyValues, texts, values } from "../../src/options";
+import { duration, flag, keyValues, texts } from "../../src/options";
 import { type Finding, makeReport } from "../../src/report";
 import { State } from "../../src/state";
 import { type EventRules, judgeEvents, metrics, type ScheduledEvent, summarize, whyNotJudged } from "./judge";
@@ -26,10 +26,7 @@ export default defineCheck({
       help: "WARNING when an event starts within DURATION (bare number = days). Default: every pending event warns",
     }),
     critical: duration({ short: "c", unit: "d", default: "3d", group: THRESHOLDS, help: "CRITICAL when an event starts within DURATION" }),
-    instanceId: values({ placeholder: "ID", help: "Only this instance", group: SELECTION }, (id, flagName) => {
-      if (!/^i-[0-9a-f]{8,17}$/.test(id)) throw new UsageError(`${flagName}: '${id}' is not an instance id (i-0123456789abcdef0)`);
-      return id;
-    }),
+    instanceId: instanceIds({ help: "Only this instance", group: SELECTION }),
     tag: keyValues({ help: "Only instances with this tag (all must match)", group: SELECTION }),
     includeStopped: flag({ help: "Also stopped instances (a pending retirement, say)", group: SELECTION }),
     self: flag({ help: "Only this instance, read from IMDSv2; needs no AWS credentials", group: SELECTION }),

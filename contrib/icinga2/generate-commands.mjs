@@ -13,6 +13,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** Icinga object name (the command without check_) and threshold defaults shown in `vars`. */
 const COMMANDS = [
   { command: "check_instance_events", name: "instance_events", vars: { critical: "3d" } },
+  { command: "check_instance_status", name: "instance_status", vars: {} },
   { command: "check_ami_freshness", name: "ami_freshness", vars: { warning: "26h", critical: "50h" } },
   { command: "check_queue_backlog", name: "queue_backlog", vars: {} },
   { command: "check_elb_health", name: "elb_health", vars: { critical: "1:" } },

@@ -1,4 +1,5 @@
 import { type EC2Client, type Instance, paginateDescribeInstances } from "@aws-sdk/client-ec2";
+import type { Projection } from "./xml-projection";
 import { batches } from "../concurrency";
 
 // An instance-id filter takes at most 200 values and, unlike InstanceIds, does not fail the whole call
@@ -21,6 +22,9 @@ export async function describeInstancesById(
   }
   return found;
 }
+
+/** A projection for clients that read nothing of DescribeInstances but ids and tags (Name tags, `--tag`). */
+export const NAME_TAG_FIELDS: Projection = { command: "DescribeInstancesCommand", listTag: "instancesSet", keep: ["instanceId", "tagSet"] };
 
 /** The `Name` tag of an instance, if it has one. */
 export function nameTag(instance: Instance | undefined): string | undefined {

@@ -1,5 +1,5 @@
 import { UsageError } from "../errors";
-import { type OptionSpec, positiveInteger, text, type Values, value } from "../options";
+import { type OptionSpec, positiveInteger, text, type Values, value, values } from "../options";
 import { proxyUrlProblem, withScheme } from "./proxy";
 
 /** The AWS options of a command line, validated. */
@@ -82,4 +82,12 @@ export function awsSettings(o: AwsValues): AwsSettings {
     maxAttempts: o.maxAttempts,
     proxy: o.proxy,
   };
+}
+
+/** `--instance-id ID` (repeatable): EC2 instance ids, each checked for its shape. */
+export function instanceIds(o: { help: string; group?: string }): OptionSpec<string[]> {
+  return values({ placeholder: "ID", ...o }, (id, flag) => {
+    if (!/^i-[0-9a-f]{8,17}$/.test(id)) throw new UsageError(`${flag}: '${id}' is not an instance id (i-0123456789abcdef0)`);
+    return id;
+  });
 }

@@ -74,6 +74,8 @@ export interface Projection {
   command: string;
   listTag: string;
   keep: readonly string[];
+  /** Applied to the trimmed text, e.g. to shorten a verbose form that means the same. */
+  rewrite?: (xml: string) => string;
 }
 
 interface RawResponse {
@@ -100,7 +102,7 @@ async function readBody(body: unknown): Promise<string | undefined> {
 
 /** Installs the projections on a client: its raw answers are trimmed just before the SDK parses them. */
 export function projectResponses(client: { middlewareStack: { addRelativeTo: (...args: never[]) => void } }, projections: Projection[]): void {
-  const byCommand = new Map(projections.map((p) => [p.command, { listTag: p.listTag, keep: new Set(p.keep) }]));
+  const byCommand = new Map(projections.map((p) => [p.command, { listTag: p.listTag, keep: new Set(p.keep), rewrite: p.rewrite }]));
   const middleware: Middleware = (next, context) => async (args) => {
     const result = await next(args);
     const projection = byCommand.get(context.commandName ?? "");
@@ -108,7 +110,9 @@ export function projectResponses(client: { middlewareStack: { addRelativeTo: (..
     if (projection === undefined || (response.statusCode ?? 0) < 200 || (response.statusCode ?? 0) >= 300) return result;
     const xml = await readBody(response.body);
     if (xml === undefined) return result;
-    const trimmed = Buffer.from(projectXmlList(xml, projection.listTag, projection.keep));
+    let text = projectXmlList(xml, projection.listTag, projection.keep);
+    if (projection.rewrite) text = projection.rewrite(text);
+    const trimmed = Buffer.from(text);
     response.body = trimmed;
     if (response.headers) response.headers["content-length"] = String(trimmed.length);
     return result;

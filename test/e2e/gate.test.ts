@@ -102,6 +102,7 @@ function everyCommand(): { entries: Record<string, unknown>[]; expected: Record<
   const entries = [
     events("events-ok", "ok"),
     events("events-crit", "crit"),
+    { name: "status-checks", command: "check_instance_status", args: ["--tag", "tier=ok", "--ignore-check", "ebs"] },
     {
       name: "backups",
       command: "check_ami_freshness",
@@ -118,6 +119,7 @@ function everyCommand(): { entries: Record<string, unknown>[]; expected: Record<
   const expected = {
     "events-ok": "OK",
     "events-crit": "CRITICAL",
+    "status-checks": "OK",
     backups: "OK",
     "backup-queue": "OK",
     "elb-web": "OK",

@@ -41,9 +41,9 @@ describe("the shipped Icinga 2 configuration", () => {
     const r = validateIcinga({ includes: [COMMANDS_CONF, SERVICES_EXAMPLE, HOSTS_EXAMPLE], objects: TEMPLATES, pluginContribDir: BIN_DIR });
     expect(r.output).toMatch(/Finished validating the configuration/);
     expect(r.ok).toBe(true);
-    // The example hosts make the rules create 13 services: 9 of the account host (two queues, one prefix,
-    // two load balancers, two Auto Scaling groups), 3 of the instance with an EFS mount, 1 over SSH.
-    expect(r.output).toMatch(/Instantiated 13 Services/);
+    // The example hosts make the rules create 14 services: 10 of the account host (status checks, two queues, one
+    // prefix, two load balancers, two Auto Scaling groups), 3 of the instance with an EFS mount, 1 over SSH.
+    expect(r.output).toMatch(/Instantiated 14 Services/);
   });
 
   it("is rejected by icinga2 daemon -C when a CheckCommand is missing (the validation is real)", () => {
@@ -65,6 +65,7 @@ describe("the shipped CheckCommands in a running icinga2", () => {
   // that set every kind of argument (repeated, flags, defaults overridden).
   const EXPECTED = [
     "aws!ec2-scheduled-events",
+    "aws!ec2-status-checks",
     "aws!ami-backups",
     "aws!sqs-orders",
     "aws!sqs-prefix-jobs-",
@@ -179,11 +180,11 @@ object Service "fstab" {
     // Ran means the plugin answered in its own format, not that Icinga merely tried to start it.
     const ran = new Set(
       [...results.values()]
-        .filter((r) => /^(EVENTS|AMI|QUEUE|ELB|ASG|MOUNT|SERVERSCORE) (OK|WARNING|CRITICAL|UNKNOWN): /.test(r.output))
+        .filter((r) => /^(EVENTS|STATUS|AMI|QUEUE|ELB|ASG|MOUNT|SERVERSCORE) (OK|WARNING|CRITICAL|UNKNOWN): /.test(r.output))
         .map((r) => r.command[0].split("/").pop()),
     );
     const shipped = objectNames(readFileSync(COMMANDS_CONF, "utf8"), "CheckCommand");
-    expect(shipped).toEqual(["ami_freshness", "asg_health", "efs_mount", "elb_health", "instance_events", "queue_backlog", "serverscore"]);
+    expect(shipped).toEqual(["ami_freshness", "asg_health", "efs_mount", "elb_health", "instance_events", "instance_status", "queue_backlog", "serverscore"]);
     for (const name of shipped) expect(ran, name).toContain(name === "serverscore" ? "check_serverscore" : `check_${name}`);
   });
 
@@ -198,6 +199,15 @@ object Service "fstab" {
     expect(r.output).toMatch(/^EVENTS CRITICAL: .*i-00000000000000001 system-reboot in 2d/);
     expect(perf(r).get("events")).toMatch(/^1;/);
     expect(perf(r).get("instances")).toMatch(/^2;/);
+  });
+
+  it("ec2-status-checks: the instance tags of the host select, web-2's failed instance check is CRITICAL", () => {
+    const r = result("aws!ec2-status-checks");
+    expect(r.command[0]).toBe(join(dir, "plugins", "check_instance_status"));
+    expect(pairs(r.command)).toEqual(expect.arrayContaining(["--tag env=prod", `--region ${REGION}`, `--endpoint-url ${fake.url}`]));
+    expect(r.state, shown(r)).toBe(2);
+    expect(r.output).toMatch(/^STATUS CRITICAL: 1 impaired of 2 instance\(s\); i-00000000000000002 \(web-2\) \[us-east-1\]: instance check impaired/);
+    expect(perf(r).get("impaired")).toBe("1;;0;0");
   });
 
   it("argv: repeat_key repeats --tag and --ignore-code, set_if adds true flags only, numbers pass as text", () => {

@@ -63,6 +63,14 @@ const CASES: Case[] = [
     perf: { events: /^1;/ },
   },
   {
+    service: "status prod",
+    command: () => "check_instance_status!--tag env=prod",
+    state: 2,
+    output: /^STATUS CRITICAL: 1 impaired of 2 instance\(s\)\W+i-00000000000000002 \(web-2\) \[us-east-1\]: instance check impaired$/,
+    longOutput: [/^\[CRITICAL\] i-00000000000000002 \(web-2\) .*instance check impaired: reachability failed since \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \((1h|59m)/m],
+    perf: { instances: /^2;;;0$/, impaired: /^1;;0;0$/, insufficient_data: /^0;0;;0$/, initializing: /^0;;;0$/ },
+  },
+  {
     service: "ami prod",
     command: () => "check_ami_freshness!26h!50h!--tag env=prod",
     state: 1,

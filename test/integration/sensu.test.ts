@@ -138,6 +138,7 @@ describe("the Sensu Go asset, unpacked and run as the agent would", () => {
     expect(commands).toEqual(
       expect.arrayContaining([
         "check_instance_events",
+        "check_instance_status",
         "check_ami_freshness",
         "check_queue_backlog",
         "check_elb_health",
@@ -202,6 +203,7 @@ describe("the Sensu Go asset, unpacked and run as the agent would", () => {
   // Expected results of the example checks against monitoredAccount() (see core-fixtures.ts).
   const EXPECTED: Record<string, { state: number | "by-score"; output: RegExp }> = {
     "aws-ec2-scheduled-events": { state: 2, output: /^EVENTS CRITICAL: .*i-00000000000000001 system-reboot in 2d/ },
+    "aws-ec2-status-checks": { state: 2, output: /^STATUS CRITICAL: 1 impaired of 2 instance\(s\); i-00000000000000002 \(web-2\)/ },
     "aws-ami-backups": { state: 1, output: /^AMI WARNING: .*i-00000000000000002/ },
     "aws-sqs-orders": { state: 0, output: /^QUEUE OK: / },
     "aws-sqs-jobs": { state: 1, output: /^QUEUE WARNING: / },

@@ -40,7 +40,8 @@ export function monitoredAccount(now = Date.now()): Scenario {
             privateIp: "127.0.0.1",
             events: [{ code: "system-reboot", description: "scheduled reboot", notBefore: at(2 * DAY + HOUR) }],
           },
-          { id: WEB2, tags: { Name: "web-2", env: "prod" }, privateIp: "10.0.0.2" },
+          // Its instance status check has failed for an hour (check_instance_status).
+          { id: WEB2, tags: { Name: "web-2", env: "prod" }, privateIp: "10.0.0.2", instanceStatus: { status: "impaired", impairedSince: at(-HOUR) } },
           {
             id: BATCH1,
             tags: { Name: "batch-1", env: "dev" },

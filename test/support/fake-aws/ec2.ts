@@ -8,7 +8,7 @@ import type { RegionIndex } from "./model";
 import { decodeToken, page } from "./paging";
 import { type QueryFilter, type QueryParams, anyOf } from "./query";
 import { INSTANCE_STATE_CODES, eventIdFor } from "./scenario";
-import type { Image, Instance, InstanceStateName, StatusSummary } from "./scenario";
+import type { Image, Instance, InstanceStateName, StatusCheck, StatusDetail, StatusDetailStatus, StatusSummary } from "./scenario";
 import { XML_DECL, el, esc, iso } from "./xml";
 
 /** Real EC2 limits. */
@@ -114,15 +114,13 @@ function defaultStatus(state: InstanceStateName): StatusSummary {
   return "not-applicable";
 }
 
-function systemStatusOf(inst: Instance): StatusSummary {
-  return inst.systemStatus ?? defaultStatus(stateOf(inst));
+/** What EC2 answers for one check: its summary and its detail items. */
+interface CheckView {
+  status: StatusSummary;
+  details: StatusDetail[];
 }
 
-function instanceStatusOf(inst: Instance): StatusSummary {
-  return inst.instanceStatus ?? defaultStatus(stateOf(inst));
-}
-
-const REACHABILITY: Record<StatusSummary, string | undefined> = {
+const REACHABILITY: Record<StatusSummary, StatusDetailStatus | undefined> = {
   ok: "passed",
   impaired: "failed",
   "insufficient-data": "insufficient-data",
@@ -130,14 +128,41 @@ const REACHABILITY: Record<StatusSummary, string | undefined> = {
   "not-applicable": undefined,
 };
 
-function reachabilityOf(s: StatusSummary): string | undefined {
-  return REACHABILITY[s];
+/** A scenario check as EC2 reports it; a summary alone gets the `reachability` detail that goes with it. */
+function viewOf(check: StatusCheck, inst: Instance): CheckView {
+  const given = typeof check === "string" ? { status: check } : check;
+  if ("details" in given && given.details !== undefined) return { status: given.status, details: given.details };
+  const reach = REACHABILITY[given.status];
+  if (reach === undefined) return { status: given.status, details: [] };
+  const since = reach === "failed" ? (("impairedSince" in given ? given.impairedSince : undefined) ?? inst.launchTime) : undefined;
+  return { status: given.status, details: [{ name: "reachability", status: reach, impairedSince: since }] };
 }
 
-function summaryXml(tag: string, status: StatusSummary, detailName = "reachability"): string {
-  const reach = reachabilityOf(status);
-  const details = reach === undefined ? "<details/>" : `<details><item><name>${detailName}</name><status>${reach}</status></item></details>`;
-  return `<${tag}><status>${status}</status>${details}</${tag}>`;
+type CheckKey = "systemStatus" | "instanceStatus" | "attachedEbsStatus";
+
+/** The check `key` of an instance, or undefined when the scenario leaves it out of the answer. */
+function checkOf(inst: Instance, key: CheckKey): CheckView | undefined {
+  const given = inst[key];
+  if (given === null) return undefined;
+  return viewOf(given ?? defaultStatus(stateOf(inst)), inst);
+}
+
+function reachabilityOf(inst: Instance, key: CheckKey): string | undefined {
+  return checkOf(inst, key)?.details.find((d) => d.name === "reachability")?.status;
+}
+
+// EC2 leaves `details` out when a check has none (a stopped instance: `not-applicable` alone).
+function summaryXml(tag: string, check: CheckView | undefined): string {
+  if (check === undefined) return "";
+  let details = "";
+  if (check.details.length > 0) {
+    details = "<details>";
+    for (const d of check.details) {
+      details += `<item>${el("name", d.name)}${el("status", d.status)}${el("impairedSince", iso(d.impairedSince))}</item>`;
+    }
+    details += "</details>";
+  }
+  return `<${tag}><status>${check.status}</status>${details}</${tag}>`;
 }
 
 function stateXml(state: InstanceStateName): string {
@@ -165,9 +190,9 @@ function statusItemXml(inst: Instance, region: RegionIndex): string {
   }
   xml +=
     stateXml(state) +
-    summaryXml("systemStatus", systemStatusOf(inst)) +
-    summaryXml("instanceStatus", instanceStatusOf(inst)) +
-    summaryXml("attachedEbsStatus", systemStatusOf(inst)) +
+    summaryXml("systemStatus", checkOf(inst, "systemStatus")) +
+    summaryXml("instanceStatus", checkOf(inst, "instanceStatus")) +
+    summaryXml("attachedEbsStatus", checkOf(inst, "attachedEbsStatus")) +
     "</item>";
   region.statusXml.set(inst, xml);
   return xml;
@@ -184,11 +209,11 @@ function statusFilterValues(region: RegionIndex): Record<string, ValuesOf<Instan
     "event.not-before": (i) => (i.events ?? []).map((e) => iso(e.notBefore)),
     "event.not-after": (i) => (i.events ?? []).map((e) => iso(e.notAfter)),
     "event.not-before-deadline": (i) => (i.events ?? []).map((e) => iso(e.notBeforeDeadline)),
-    "system-status.status": (i) => systemStatusOf(i),
-    "instance-status.status": (i) => instanceStatusOf(i),
-    "attached-ebs-status.status": (i) => systemStatusOf(i),
-    "system-status.reachability": (i) => reachabilityOf(systemStatusOf(i)),
-    "instance-status.reachability": (i) => reachabilityOf(instanceStatusOf(i)),
+    "system-status.status": (i) => checkOf(i, "systemStatus")?.status,
+    "instance-status.status": (i) => checkOf(i, "instanceStatus")?.status,
+    "attached-ebs-status.status": (i) => checkOf(i, "attachedEbsStatus")?.status,
+    "system-status.reachability": (i) => reachabilityOf(i, "systemStatus"),
+    "instance-status.reachability": (i) => reachabilityOf(i, "instanceStatus"),
   };
 }
 

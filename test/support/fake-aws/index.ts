@@ -37,6 +37,9 @@ export type {
   QueuesOptions,
   RegionModel,
   Scenario,
+  StatusCheck,
+  StatusDetail,
+  StatusDetailStatus,
   StatusSummary,
 } from "./scenario";
 export { launchActivity, makeAutoScalingGroups, terminateActivity } from "./autoscaling-scenario";

@@ -74,9 +74,24 @@ export function smallPreset(now: Date = hourNow()): Scenario {
   };
 }
 
-/** 10,000 running instances in us-east-1; every 10th (1,000) has one pending system-reboot. */
+/**
+ * 10,000 running instances in us-east-1; every 10th (1,000) has one pending system-reboot. Their status
+ * checks (read by check_instance_status): 10 with an impaired system check (for two hours), 10 with an
+ * attached-EBS check short of data, the rest ok.
+ */
 export function events10000Preset(now: Date = hourNow()): Scenario {
-  const fleet = makeFleet({ region: "us-east-1", count: 10_000, eventEvery: 10, now });
+  const impairedSince = new Date(now.getTime() - 2 * 3_600_000);
+  const fleet = makeFleet({
+    region: "us-east-1",
+    count: 10_000,
+    eventEvery: 10,
+    now,
+    statusChecks: (i) => {
+      if (i % 1000 === 3) return { systemStatus: { status: "impaired", impairedSince } };
+      if (i % 1000 === 503) return { attachedEbsStatus: "insufficient-data" };
+      return undefined;
+    },
+  });
   return {
     regions: { "us-east-1": { instances: fleet } },
     imds: { region: "us-east-1", instanceId: instanceId(1), availabilityZone: "us-east-1a" },

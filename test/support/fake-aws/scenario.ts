@@ -35,8 +35,25 @@ export interface InstanceEvent {
   notBeforeDeadline?: Date;
 }
 
-/** Summary status of DescribeInstanceStatus system/instance checks. */
+/** Summary status of a DescribeInstanceStatus check (system, instance, attached EBS). */
 export type StatusSummary = "ok" | "impaired" | "insufficient-data" | "not-applicable" | "initializing";
+
+/** Status of one detail of a check; EC2 names its only detail `reachability`. */
+export type StatusDetailStatus = "passed" | "failed" | "insufficient-data" | "initializing";
+
+export interface StatusDetail {
+  name: string;
+  status: StatusDetailStatus;
+  /** Set by EC2 when the detail failed. */
+  impairedSince?: Date;
+}
+
+/**
+ * One status check as the scenario gives it: a bare summary (its `reachability` detail is derived from
+ * it, with `impairedSince` = the instance's launchTime when impaired), or the summary with `impairedSince`
+ * for that derived detail, or the summary with its details spelled out.
+ */
+export type StatusCheck = StatusSummary | { status: StatusSummary; impairedSince?: Date; details?: StatusDetail[] };
 
 export interface Instance {
   id: string;
@@ -51,8 +68,10 @@ export interface Instance {
   availabilityZone?: string;
   events?: InstanceEvent[];
   /** Default "ok" when running, "initializing" when pending, otherwise "not-applicable". */
-  systemStatus?: StatusSummary;
-  instanceStatus?: StatusSummary;
+  systemStatus?: StatusCheck;
+  instanceStatus?: StatusCheck;
+  /** The attached-EBS check: same default; `null` leaves it out of the answer (instance types without it). */
+  attachedEbsStatus?: StatusCheck | null;
   instanceType?: string;
   imageId?: string;
   launchTime?: Date;
@@ -205,6 +224,8 @@ export interface FleetOptions {
   now?: Date;
   /** Give every instance a public IP/DNS. Default false. */
   publicIps?: boolean;
+  /** Status checks of instance `index` (0-based); absent or undefined = the defaults of its state. */
+  statusChecks?: (index: number) => Pick<Instance, "systemStatus" | "instanceStatus" | "attachedEbsStatus"> | undefined;
 }
 
 /** Default event used by makeFleet when eventEvery is set without eventFactory. */
@@ -260,6 +281,8 @@ export function makeFleet(opts: FleetOptions): Instance[] {
       events = opts.eventFactory(i, id);
     }
     if (events !== undefined) inst.events = Array.isArray(events) ? events : [events];
+    const checks = opts.statusChecks?.(i);
+    if (checks !== undefined) Object.assign(inst, checks);
     out[i] = inst;
   }
   return out;
