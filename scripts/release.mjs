@@ -23,15 +23,9 @@ import { gzipSync } from "node:zlib";
 import { parse, stringify } from "yaml";
 import { compile, listCommands } from "./lib/compile.mjs";
 import { ROOT } from "./lib/paths.mjs";
+import { PLATFORMS } from "./lib/platforms.mjs";
 import { runtimeExecutable } from "./lib/runtimes.mjs";
 
-/** One executable per platform; `arch` and `libc` are what a Sensu agent reports as entity.system.*. */
-const PLATFORMS = [
-  { name: "linux_amd64", bun: "bun-linux-x64", runtime: "@oven/bun-linux-x64", arch: "amd64", libc: "glibc" },
-  { name: "linux_arm64", bun: "bun-linux-arm64", runtime: "@oven/bun-linux-aarch64", arch: "arm64", libc: "glibc" },
-  { name: "linux_amd64_musl", bun: "bun-linux-x64-musl", runtime: "@oven/bun-linux-x64-musl", arch: "amd64", libc: "musl" },
-  { name: "linux_arm64_musl", bun: "bun-linux-arm64-musl", runtime: "@oven/bun-linux-aarch64-musl", arch: "arm64", libc: "musl" },
-];
 /** Where the Debian packages of Nagios 4 and Icinga 2 look for plugins and their command definitions. */
 const PLUGIN_DIR = "usr/lib/nagios/plugins";
 const NAGIOS_CFG = "etc/nagios-plugins/config/aws-checks.cfg";

@@ -31,9 +31,9 @@ function folder(pkg, version) {
 
 /**
  * Path of `bin/bun` of the runtime package `pkg` (e.g. "@oven/bun-linux-aarch64"), fetched and verified
- * against package-lock.json when not unpacked yet. `offline`: only npm's cache may be used.
+ * against package-lock.json when not unpacked yet.
  */
-export function runtimeExecutable(pkg, { offline = false } = {}) {
+export function runtimeExecutable(pkg) {
   const { version, integrity } = pinned(pkg);
   const dir = folder(pkg, version);
   const bun = join(dir, "bin", "bun");
@@ -45,7 +45,7 @@ export function runtimeExecutable(pkg, { offline = false } = {}) {
   try {
     const packed = execFileSync(
       "npm",
-      ["pack", `${pkg}@${version}`, "--pack-destination", work, "--silent", offline ? "--offline" : "--prefer-offline"],
+      ["pack", `${pkg}@${version}`, "--pack-destination", work, "--silent", "--prefer-offline"],
       { cwd: work, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] },
     ).trim().split("\n").pop();
     const tarball = readFileSync(join(work, packed));
