@@ -49,9 +49,9 @@ describe("the linux-arm64 release executable under qemu-user", () => {
     const version = await run(join(bin, "aws-checks"), ["--version"], PLUGIN_ENV);
     expect(version.stderr).toBe("");
     expect(version.stdout).toContain(PACKAGE.version);
-    expect(version.code).toBe(3);
+    expect(version.exitCode).toBe(3);
     const list = await run(join(bin, "aws-checks"), ["--list"], PLUGIN_ENV);
-    expect([list.code, list.stderr]).toEqual([0, ""]);
+    expect([list.exitCode, list.stderr]).toEqual([0, ""]);
     expect(list.stdout.trim().split("\n")).toEqual(hostCommands());
   }, 180_000);
 
@@ -60,12 +60,12 @@ describe("the linux-arm64 release executable under qemu-user", () => {
     expect(r.stderr).toBe("");
     expect(r.stdout).toMatch(/^SERVERSCORE (OK|WARNING|CRITICAL): score \d+/);
     const score = Number(/ score=(\d+);/.exec(r.stdout)?.[1]);
-    expect(r.code).toBe(score < 25 ? 2 : score < 50 ? 1 : 0);
+    expect(r.exitCode).toBe(score < 25 ? 2 : score < 50 ? 1 : 0);
   }, 120_000);
 
   it("serverscore --format json reports this machine's CPUs", async () => {
     const r = await run(join(bin, "serverscore"), ["--format", "json"], PLUGIN_ENV);
-    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect([r.exitCode, r.stderr]).toEqual([0, ""]);
     const answer = JSON.parse(r.stdout) as { score: number; cpus: number };
     expect(answer.score).toBeGreaterThanOrEqual(1);
     expect(answer.score).toBeLessThanOrEqual(100);
@@ -80,7 +80,7 @@ describe("the linux-arm64 release executable under qemu-user", () => {
     expect(r.stdout).toMatch(/probe \/: \S+\/aws-checks __mount-probe --path \//);
     expect(r.stdout).toMatch(/probe \/ answered in [\d.]+ ms: \{"statfs"/);
     expect(r.stdout).toMatch(/ \/\.probe=[\d.]+s;/);
-    expect(r.code).toBe(0);
+    expect(r.exitCode).toBe(0);
   }, 120_000);
 
   it("an AWS check against the fake endpoint: check_instance_events finds the scheduled reboot", async () => {
@@ -88,7 +88,7 @@ describe("the linux-arm64 release executable under qemu-user", () => {
     const r = await run(join(bin, "check_instance_events"), ["--tag", "env=prod", "--region", REGION, "-w", "14d", "-c", "3d"], { ...PLUGIN_ENV, ...fake.env() });
     expect(r.stderr).toBe("");
     expect(r.stdout).toMatch(new RegExp(`^EVENTS CRITICAL: .*${WEB1} system-reboot in 2d`));
-    expect(r.code).toBe(2);
+    expect(r.exitCode).toBe(2);
     expect(fake.count("DescribeInstanceStatus")).toBeGreaterThan(0);
   }, 120_000);
 
@@ -112,6 +112,6 @@ describe("the linux-arm64 release executable under qemu-user", () => {
     expect(without, r.stdout).not.toBe(3); // 3 is what --version exits with when it starts
     expect(r.stdout).toMatch(/\nMOUNT OK: \//);
     expect(r.stdout).toMatch(/answered in [\d.]+ ms/);
-    expect(r.code).toBe(0);
+    expect(r.exitCode).toBe(0);
   }, 120_000);
 });

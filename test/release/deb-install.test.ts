@@ -8,6 +8,7 @@ import { hostCommands, PACKAGE, PLATFORMS, PLUGIN_ENV, releaseFile, run } from "
 
 // The amd64 .deb installed on this machine with dpkg -i, used as Nagios and Icinga 2 use it, and purged.
 // dpkg takes the system-wide lock: other apt or dpkg runs on the machine make it wait, never fail.
+// Meant for CI machines: an aws-checks package installed before is purged.
 
 const PLUGINS = "/usr/lib/nagios/plugins";
 const NAGIOS_CFG = "/etc/nagios-plugins/config/aws-checks.cfg";
@@ -69,7 +70,7 @@ describe("the amd64 .deb, installed with dpkg -i", () => {
 
   it("runs the plugins from /usr/lib/nagios/plugins: --list, check_serverscore, check_efs_mount on /", async () => {
     const list = await run(`${PLUGINS}/aws-checks`, ["--list"], PLUGIN_ENV);
-    expect([list.code, list.stderr, list.stdout.trim().split("\n")]).toEqual([0, "", hostCommands()]);
+    expect([list.exitCode, list.stderr, list.stdout.trim().split("\n")]).toEqual([0, "", hostCommands()]);
 
     const score = await run(`${PLUGINS}/check_serverscore`, [], PLUGIN_ENV);
     expect(score.stderr).toBe("");
@@ -80,20 +81,20 @@ describe("the amd64 .deb, installed with dpkg -i", () => {
     expect(mount.stdout).toMatch(/^MOUNT OK: /);
     // The probe is the installed executable, re-executed.
     expect(mount.stdout).toContain(`probe /: ${PLUGINS}/aws-checks __mount-probe --path /`);
-    expect(mount.code).toBe(0);
+    expect(mount.exitCode).toBe(0);
   });
 
   it("runs an AWS check from /usr/lib/nagios/plugins against the fake endpoint", async () => {
     const r = await run(`${PLUGINS}/check_instance_events`, ["--tag", "env=prod", "--region", REGION, "-w", "14d", "-c", "3d"], { ...PLUGIN_ENV, ...fake.env() });
     expect(r.stderr).toBe("");
     expect(r.stdout).toMatch(new RegExp(`^EVENTS CRITICAL: .*${WEB1} system-reboot in 2d`));
-    expect(r.code).toBe(2);
+    expect(r.exitCode).toBe(2);
   });
 
   it("puts serverscore on the PATH", async () => {
     // Found by PATH lookup, as check_serverscore's fleet mode runs it over SSH.
     const r = await run("serverscore", ["--format", "json"], PLUGIN_ENV);
-    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect([r.exitCode, r.stderr]).toEqual([0, ""]);
     expect(JSON.parse(r.stdout)).toMatchObject({ score: expect.any(Number), cpus: expect.any(Number) });
   });
 

@@ -1,8 +1,8 @@
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { binaryPath, ROOT } from "../support/run-binary";
+import { binaryPath, ROOT, runFile } from "../support/run-binary";
 
 /**
  * What the tests in test/release/ read: the release `npm test` builds with `npm run release` before
@@ -83,31 +83,8 @@ export function readElf(file: string): Elf {
   return { machine, interpreter, sections };
 }
 
-export interface Run {
-  stdout: string;
-  stderr: string;
-  code: number | null;
-}
-
-/**
- * Runs `file` with exactly `env` and stdin closed. `argv0` is the name it is started as (a symlink's
- * name works too). `killAfterMs` guards the test itself: an emulated start-up takes seconds here.
- */
-export function run(file: string, args: string[], env: Record<string, string>, killAfterMs = 90_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const guard = setTimeout(() => child.kill("SIGKILL"), killAfterMs);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(guard);
-      resolve({ stdout, stderr, code });
-    });
-  });
-}
+/** Runs `file` with exactly `env`; an emulated start-up takes seconds here, hence the long guard. */
+export const run = (file: string, args: string[], env: Record<string, string>) => runFile(file, args, env, 90_000);
 
 /** The environment a monitoring core gives a plugin: nothing from the developer's shell. */
 export const PLUGIN_ENV = { PATH: "/usr/bin:/bin", HOME: "/nonexistent", AWS_EC2_METADATA_DISABLED: "true" };
