@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { lstatSync, readFileSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { monitoredAccount, REGION, rootFsType, WEB1 } from "../support/core-fixtures";
 import { type FakeAws, startFakeAws } from "../support/fake-aws";
@@ -124,5 +124,37 @@ describe("the amd64 .deb, installed with dpkg -i", () => {
     dpkg(["--purge", "aws-checks"]);
     expect(installed()).not.toMatch(/^install ok/);
     expect(files.filter((f) => present(f) !== undefined)).toEqual([]);
+  });
+});
+
+// The arm64 package on this amd64 machine, as on a Graviton host: dpkg accepts it because arm64 is a
+// foreign architecture here (dpkg --add-architecture arm64, with libc6:arm64 satisfying Depends), and
+// binfmt_misc runs the executable under qemu-user (see arm64-qemu.test.ts).
+describe("the arm64 .deb, installed with dpkg -i on a multiarch system", () => {
+  const ARM64_DEB = PLATFORMS.find((p) => p.arch === "arm64" && p.libc === "glibc")!.deb!;
+
+  beforeAll(() => {
+    if (installed().startsWith("install ok")) dpkg(["--purge", "aws-checks"]);
+    dpkg(["--install", releaseFile(ARM64_DEB)]);
+  }, 600_000);
+
+  afterAll(() => {
+    if (installed().startsWith("install ok")) dpkg(["--purge", "aws-checks"]);
+  }, 600_000);
+
+  it("is installed as aws-checks:arm64, its plugins run from /usr/lib/nagios/plugins and serverscore from the PATH", async () => {
+    expect(spawnSync("dpkg-query", ["-W", "-f", "${Architecture}", "aws-checks"], { encoding: "utf8" }).stdout).toBe("arm64");
+    const score = await run(`${PLUGINS}/check_serverscore`, [], PLUGIN_ENV);
+    expect(score.stderr).toBe("");
+    expect(score.stdout).toMatch(/^SERVERSCORE (OK|WARNING|CRITICAL): score \d+/);
+    const probe = await run("serverscore", ["--format", "json"], PLUGIN_ENV);
+    expect([probe.exitCode, probe.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(probe.stdout)).toMatchObject({ score: expect.any(Number) });
+  }, 180_000);
+
+  it("dpkg --purge removes it", () => {
+    dpkg(["--purge", "aws-checks"]);
+    expect(installed()).not.toMatch(/^install ok/);
+    expect(existsSync(`${PLUGINS}/aws-checks`)).toBe(false);
   });
 });
