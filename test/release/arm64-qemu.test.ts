@@ -14,8 +14,9 @@ import { hostCommands, PACKAGE, PLATFORMS, PLUGIN_ENV, readElf, releaseFile, run
 // fail (never skip).
 
 const BINFMT = "/proc/sys/fs/binfmt_misc/qemu-aarch64";
-// The probe is the executable started again, under emulation: seconds on a loaded machine, where the
-// default --probe-timeout 5 would call a healthy mount hung.
+// Emulation makes every start and every AWS SDK call many times slower (BENCHMARKS.md, "Start-up per
+// platform"): on a loaded machine the default -t 10 can pass before the answer, and the default
+// --probe-timeout 5 would call a healthy mount hung. The probe is the executable started again.
 const EMULATED_PROBE = ["--probe-timeout", "60", "-t", "80"];
 const ARM64 = PLATFORMS.find((p) => p.arch === "arm64" && p.libc === "glibc")!;
 
@@ -85,7 +86,7 @@ describe("the linux-arm64 release executable under qemu-user", () => {
 
   it("an AWS check against the fake endpoint: check_instance_events finds the scheduled reboot", async () => {
     fake.resetCalls();
-    const r = await run(join(bin, "check_instance_events"), ["--tag", "env=prod", "--region", REGION, "-w", "14d", "-c", "3d"], { ...PLUGIN_ENV, ...fake.env() });
+    const r = await run(join(bin, "check_instance_events"), ["--tag", "env=prod", "--region", REGION, "-w", "14d", "-c", "3d", "-t", "80"], { ...PLUGIN_ENV, ...fake.env() });
     expect(r.stderr).toBe("");
     expect(r.stdout).toMatch(new RegExp(`^EVENTS CRITICAL: .*${WEB1} system-reboot in 2d`));
     expect(r.exitCode).toBe(2);
