@@ -5,8 +5,9 @@
 #   bash bench/run-all.sh            # about 20 minutes on 2 cores; RUNS=... is passed on to every script
 #
 # Needs everything the scripts need: root, hyperfine, monitoring-plugins-basic, curl, bindfs, fuse3,
-# openssh-server, openssh-client (apt-get install -y --no-install-recommends ...), node. The output of
-# each script is also in bench/results/run-all-NAME.log.
+# openssh-server, openssh-client (apt-get install -y --no-install-recommends ...), node; platforms.sh
+# also qemu-user-static, binfmt-support and libc6:arm64 with qemu-aarch64 enabled (as .ci/run does).
+# The output of each script is also in bench/results/run-all-NAME.log.
 set -uo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -25,7 +26,7 @@ settle() {
 
 machine=$(bench_machine)
 failed=()
-for name in startup events proxy ami-scale efs-hung fleet gate; do
+for name in startup events proxy ami-scale efs-hung fleet gate platforms; do
   settle
   echo "== bench/$name.sh"
   if ! bash "bench/$name.sh" 2>&1 | tee "$RESULTS/run-all-$name.log"; then

@@ -22,6 +22,25 @@ export interface ProbeSettings {
 }
 
 /**
+ * What the executable may need to start at all: LD_LIBRARY_PATH (a Sensu asset's lib/, a musl libstdc++
+ * beside the binary) and QEMU_LD_PREFIX (an arm64 build under qemu-user finds its loader and libc there).
+ */
+const STARTUP_VARIABLES = ["LD_LIBRARY_PATH", "QEMU_LD_PREFIX"] as const;
+
+/**
+ * The probe's environment: a fixed PATH and locale, and of the check's own environment only what the
+ * executable needs to start (credentials and the rest have no business in a child that stats a mount).
+ */
+export function probeEnvironment(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const probeEnv: Record<string, string> = { PATH: "/usr/bin:/bin", LC_ALL: "C" };
+  for (const name of STARTUP_VARIABLES) {
+    const value = env[name];
+    if (value !== undefined && value !== "") probeEnv[name] = value;
+  }
+  return probeEnv;
+}
+
+/**
  * Touches `path` from a child process (this same program run as `__mount-probe`): statfs or readdir on
  * a hung mount blocks the calling thread in the kernel, and in-process it would also stall every later
  * file operation and even process.exit.
@@ -34,7 +53,7 @@ export async function probeMount(path: string, settings: ProbeSettings): Promise
   const outcome = await runProbe(command, {
     timeoutMs: settings.timeoutSeconds * 1000,
     signal: settings.signal,
-    env: { PATH: "/usr/bin:/bin", LC_ALL: "C" },
+    env: probeEnvironment(settings.env),
   });
   switch (outcome.kind) {
     case "timeout":

@@ -1,23 +1,23 @@
-import { execFile, execFileSync, spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, get, type Server } from "node:http";
 import { basename, join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { CONTRIB, monitoredAccount } from "../support/core-fixtures";
 import { type FakeAws, startFakeAws } from "../support/fake-aws";
 import { perfdataErrors, perfdataOf } from "../support/perfdata-grammar";
 import { ROOT } from "../support/run-binary";
+import { RELEASE, releaseFile } from "../release/release-files";
 
-// The Sensu Go asset as an agent gets it: `package-sensu.mjs` builds the archive and the asset YAML,
-// the test downloads the url of the build whose filters match this machine over HTTP, checks the
-// sha512, unpacks it into a cache folder and runs the commands and every example CheckConfig through
-// `sh -c` with the asset's bin/ on PATH, as an unprivileged user (the agent runs checks as `sensu`).
+// The Sensu Go asset as an agent gets it: `npm run release` (which `npm test` runs first) builds the
+// archives and the asset YAML; the test downloads the url of the build whose filters match this machine
+// over HTTP (the url's host resolved to a local server, as DNS would), checks the sha512, unpacks it into
+// a cache folder and runs the commands and every example CheckConfig through `sh -c` with the asset's
+// bin/ on PATH, as an unprivileged user (the agent runs checks as `sensu`).
 
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { name: string; version: string };
-const SCRIPT = join(ROOT, "scripts", "package-sensu.mjs");
 const COMMITTED_ASSET = join(CONTRIB, "sensu", "asset.yml");
 const CHECKS = join(CONTRIB, "sensu", "checks.yml");
 const NOBODY = ["--reuid=65534", "--regid=65534", "--clear-groups"];
@@ -50,9 +50,11 @@ function matches(filters: string[] = []): boolean {
   });
 }
 
-function download(url: string): Promise<Buffer> {
+/** GET `url` from the server on 127.0.0.1:port, with the url's own Host header. */
+function download(url: string, port: number): Promise<Buffer> {
+  const { host, pathname } = new URL(url);
   return new Promise((resolve, reject) => {
-    get(url, (res) => {
+    get({ host: "127.0.0.1", port, path: pathname, headers: { Host: host } }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`GET ${url}: ${res.statusCode}`))));
@@ -79,7 +81,7 @@ function runAsAgent(command: string, env: Record<string, string>): Promise<{ std
 
 describe("the Sensu Go asset, unpacked and run as the agent would", () => {
   let work: string;
-  let out: string;
+  const out = RELEASE;
   let server: Server;
   let asset: AssetResource;
   let build: Build;
@@ -91,21 +93,20 @@ describe("the Sensu Go asset, unpacked and run as the agent would", () => {
   beforeAll(async () => {
     work = mkdtempSync("/tmp/aws-checks-sensu-test-");
     chmodSync(work, 0o755);
-    out = join(work, "release");
-    // The release download: /releases/<version>/<file> serves <out>/<file>.
+    asset = parse(readFileSync(releaseFile(`${PACKAGE.name}-asset.yml`), "utf8")) as AssetResource;
+    build = asset.spec.builds.find((b) => matches(b.filters))!;
+    // The release download: <url path>/<version>/<file> serves dist/release/<file>.
+    const base = new URL(build.url);
+    const folder = base.pathname.slice(0, base.pathname.lastIndexOf("/") + 1);
     server = createServer((req, res) => {
       const file = join(out, basename(req.url ?? ""));
-      if (!req.url?.startsWith(`/releases/${PACKAGE.version}/`) || !existsSync(file)) return void res.writeHead(404).end();
+      if (req.headers.host !== base.host || !req.url?.startsWith(folder) || !existsSync(file)) return void res.writeHead(404).end();
       res.writeHead(200, { "Content-Length": statSync(file).size });
       createReadStream(file).pipe(res);
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const port = (server.address() as { port: number }).port;
-    await promisify(execFile)("node", [SCRIPT, "--out", out, "--url-base", `http://127.0.0.1:${port}/releases`], { timeout: 150_000 });
-
-    asset = parse(readFileSync(join(out, `${PACKAGE.name}-asset.yml`), "utf8")) as AssetResource;
-    build = asset.spec.builds.find((b) => matches(b.filters))!;
-    archive = await download(build.url);
+    archive = await download(build.url, port);
     // The agent refuses an archive whose digest differs, and unpacks it into a folder named by it.
     expect(createHash("sha512").update(archive).digest("hex")).toBe(build.sha512);
     assetDir = join(work, "cache", build.sha512);
@@ -151,37 +152,37 @@ describe("the Sensu Go asset, unpacked and run as the agent would", () => {
     expect(readdirSync(join(assetDir, "bin")).sort()).toEqual(["aws-checks", ...commands].sort());
   });
 
-  it("the asset YAML is the committed one with the archive's url and real sha512, which the checksum file repeats", () => {
+  it("the asset YAML is the committed one with each archive's url and real sha512, which the checksum file repeats", () => {
     const committed = parse(readFileSync(COMMITTED_ASSET, "utf8")) as AssetResource;
-    expect(committed.spec.builds[0].sha512).toMatch(/PLACEHOLDER/);
+    expect(committed.spec.builds.every((b) => b.sha512.includes("PLACEHOLDER"))).toBe(true);
     expect(asset.type).toBe("Asset");
     expect(asset.api_version).toBe("core/v2");
     expect(asset.metadata).toEqual(committed.metadata);
     expect(asset.metadata.name).toMatch(/^[\w.-]+$/);
-    expect(asset.spec.builds).toHaveLength(1);
+    // One build per platform; only this machine's matches.
+    expect(asset.spec.builds.map((b) => b.filters)).toEqual(committed.spec.builds.map((b) => b.filters));
+    expect(asset.spec.builds.filter((b) => matches(b.filters))).toEqual([build]);
     expect(build.filters).toEqual(["entity.system.os == 'linux'", "entity.system.arch == 'amd64'", "entity.system.libc_type == 'glibc'"]);
-    expect(build.filters).toEqual(committed.spec.builds[0].filters);
     const archiveName = `${PACKAGE.name}_${PACKAGE.version}_linux_amd64.tar.gz`;
-    expect(build.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/releases/${PACKAGE.version}/${archiveName}$`));
+    // The default url base is the committed one: YOUR-ORG stands for where the release is uploaded.
+    const committedBase = committed.spec.builds[0].url.split("/").slice(0, -2).join("/");
+    expect(build.url).toBe(`${committedBase}/${PACKAGE.version}/${archiveName}`);
     expect(build.sha512).toMatch(/^[0-9a-f]{128}$/);
-    expect(readFileSync(join(out, `${PACKAGE.name}_${PACKAGE.version}_sha512-checksums.txt`), "utf8")).toBe(`${build.sha512}  ${archiveName}\n`);
-    // A filter for another platform would not match, so the agent picks this build for the right reason.
-    expect(matches(["entity.system.libc_type == 'musl'"])).toBe(false);
+    const sums = readFileSync(join(out, `${PACKAGE.name}_${PACKAGE.version}_sha512-checksums.txt`), "utf8");
+    expect(sums.split("\n")).toContain(`${build.sha512}  ${archiveName}`);
   });
 
-  it(".bonsai.yml names exactly the files the script makes, with the same filters", () => {
+  it(".bonsai.yml names exactly the archives the release makes, with the asset's filters", () => {
     const bonsai = parse(readFileSync(join(ROOT, ".bonsai.yml"), "utf8")) as {
       description: string;
       builds: { platform: string; arch: string; asset_filename: string; sha_filename: string; filter: string[] }[];
     };
     const fill = (s: string) => s.replace(/#\{repo\}/g, PACKAGE.name).replace(/#\{version\}/g, PACKAGE.version);
     expect(bonsai.description).toBeTruthy();
-    expect(bonsai.builds).toHaveLength(1);
-    const [b] = bonsai.builds;
-    expect([b.platform, b.arch]).toEqual(["linux", "amd64"]);
-    expect(b.filter).toEqual(build.filters);
-    const made = readdirSync(out).filter((f) => !f.endsWith(".yml")).sort();
-    expect([fill(b.asset_filename), fill(b.sha_filename)].sort()).toEqual(made);
+    expect(bonsai.builds.map((b) => [b.platform, b.arch, fill(b.asset_filename), b.filter])).toEqual(
+      asset.spec.builds.map((b) => ["linux", /arch == '(\w+)'/.exec((b.filters ?? []).join())![1], basename(b.url), b.filters]),
+    );
+    for (const b of bonsai.builds) expect(readdirSync(out)).toContain(fill(b.sha_filename));
   });
 
   it("every command runs from the asset's PATH as an unprivileged user: --help exits 3 and ends with an example", async () => {

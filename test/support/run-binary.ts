@@ -28,17 +28,27 @@ export function runBinary(
   args: string[],
   opts: { env?: Record<string, string>; killAfterMs?: number; inheritEnv?: boolean } = {},
 ): Promise<BinaryResult> {
-  const started = Date.now();
   const env = opts.inheritEnv
     ? { ...process.env, ...opts.env }
     : { PATH: "/usr/bin:/bin", HOME: "/nonexistent", AWS_EC2_METADATA_DISABLED: "true", ...opts.env };
+  return runFile(binaryPath(command), args, env, opts.killAfterMs);
+}
+
+/** Runs `file` (a path, or a name looked up on env.PATH) with exactly `env` and stdin closed. */
+export function runFile(
+  file: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  killAfterMs = 20_000,
+): Promise<BinaryResult> {
+  const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(binaryPath(command), args, { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(file, args, { env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
-    const guard = setTimeout(() => child.kill("SIGKILL"), opts.killAfterMs ?? 20_000);
+    const guard = setTimeout(() => child.kill("SIGKILL"), killAfterMs);
     child.on("error", reject);
     child.on("close", (exitCode, signal) => {
       clearTimeout(guard);
