@@ -19,10 +19,10 @@ export const COMMON_OPTIONS: Record<string, OptionSpec> = {
   verbose: { alias: "v", type: "count", describe: "More detail in the long output (up to -vvv)", group: "General:" },
   format: {
     type: "string",
-    placeholder: "nagios|json",
+    placeholder: "FORMAT",
     default: "nagios",
-    choices: ["nagios", "json"],
-    describe: "Plugin output, or one JSON object (same exit code)",
+    choices: ["nagios", "json", "openmetrics"],
+    describe: "nagios (plugin output), json (one object) or openmetrics (Prometheus text); same exit code",
     group: "General:",
   },
   help: { alias: "h", type: "boolean", describe: "Show this help and exit 3", group: "General:" },

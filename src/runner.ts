@@ -3,6 +3,7 @@ import { helpText, one, parseArgs, positiveNumber } from "./cli";
 import type { Context } from "./context";
 import type { AnyCheck } from "./definition";
 import { CheckError, errorMessage } from "./errors";
+import { renderRunOpenMetrics } from "./openmetrics";
 import { type Format, renderJson, renderNagios } from "./render";
 import { type Report, simpleReport } from "./report";
 import { State } from "./state";
@@ -18,12 +19,16 @@ export interface RunOptions {
   now?: () => Date;
 }
 
-/** `--format json` is honoured even when the rest of the command line is wrong. */
+const MACHINE_FORMATS: Format[] = ["json", "openmetrics"];
+
+/** `--format json` / `openmetrics` is honoured even when the rest of the command line is wrong. */
 function requestedFormat(argv: string[]): Format {
+  let format: Format = "nagios";
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--format=json" || (argv[i] === "--format" && argv[i + 1] === "json")) return "json";
+    const value = argv[i].startsWith("--format=") ? argv[i].slice(9) : argv[i] === "--format" ? argv[i + 1] : undefined;
+    if (MACHINE_FORMATS.includes(value as Format)) format = value as Format;
   }
-  return "nagios";
+  return format;
 }
 
 function wants(argv: string[], ...flags: string[]): boolean {
@@ -31,13 +36,13 @@ function wants(argv: string[], ...flags: string[]): boolean {
   return (end === -1 ? argv : argv.slice(0, end)).some((a) => flags.includes(a));
 }
 
-function render(def: AnyCheck, report: Report, format: Format, debug: string[] = []): RunResult {
-  const stdout = def.print && report.state !== State.UNKNOWN
-    ? def.print(report, format)
-    : format === "json"
-      ? renderJson(def.name, report, debug)
-      : renderNagios(def.prefix, report, debug);
-  return { stdout, exitCode: report.state };
+function render(def: AnyCheck, report: Report, format: Format, started: number, debug: string[] = []): RunResult {
+  const exitCode = report.state;
+  // Every command, the probe included, exposes the same series: state, duration, one gauge per metric.
+  if (format === "openmetrics") return { stdout: renderRunOpenMetrics(def.name, report, (Date.now() - started) / 1000), exitCode };
+  if (def.print && report.state !== State.UNKNOWN) return { stdout: def.print(report, format), exitCode };
+  const stdout = format === "json" ? renderJson(def.name, report, debug) : renderNagios(def.prefix, report, debug);
+  return { stdout, exitCode };
 }
 
 function errorReport(def: AnyCheck, err: unknown): Report {
@@ -51,6 +56,7 @@ function errorReport(def: AnyCheck, err: unknown): Report {
  * never settles.
  */
 export async function runCheck(def: AnyCheck, argv: string[], opts: RunOptions = {}): Promise<RunResult> {
+  const started = Date.now();
   let format = requestedFormat(argv);
   if (wants(argv, "-h", "--help")) return { stdout: helpText(def), exitCode: State.UNKNOWN };
   if (wants(argv, "-V", "--version")) return { stdout: `${def.name} version ${VERSION}\n`, exitCode: State.UNKNOWN };
@@ -65,13 +71,12 @@ export async function runCheck(def: AnyCheck, argv: string[], opts: RunOptions =
     verbosity = Math.min(Number(args.verbose ?? 0), 3);
     options = def.parse(args);
   } catch (err) {
-    return render(def, errorReport(def, err), format);
+    return render(def, errorReport(def, err), format, started);
   }
 
   const controller = new AbortController();
   const debugLines: string[] = [];
   let stage = "starting";
-  const started = Date.now();
   const deadline = started + timeoutSeconds * 1000;
   const ctx: Context = {
     signal: controller.signal,
@@ -103,14 +108,14 @@ export async function runCheck(def: AnyCheck, argv: string[], opts: RunOptions =
 
   try {
     const report = await Promise.race([def.run(options, ctx), timedOut]);
-    return render(def, report, format, debugLines);
+    return render(def, report, format, started, debugLines);
   } catch (err) {
     // An abort surfaces as whatever error the I/O layer throws; the deadline is the real cause.
     const report = controller.signal.aborted
       ? (def.onTimeout?.(stage, timeoutSeconds) ?? simpleReport(State.UNKNOWN, `timed out after ${timeoutSeconds}s while ${stage}`))
       : errorReport(def, err);
     if (verbosity >= 3 && err instanceof Error && err.stack) debugLines.push(...err.stack.split("\n"));
-    return render(def, report, format, debugLines);
+    return render(def, report, format, started, debugLines);
   } finally {
     clearTimeout(timer);
   }
