@@ -112,14 +112,20 @@ export function expectedSeries(command: string, item: PerfItem): { name: string;
   let metric = item.label;
   let labels: Record<string, string> = {};
   const dot = item.label.lastIndexOf(".");
-  if (command === "check_ami_freshness" && /^i-[0-9a-f]+$/.test(item.label.split("/").pop() as string)) {
+  // A region prefix (`eu-west-1/orders`, with several regions) is the region label; mount paths keep
+  // their slashes.
+  const regional = (stem: string): Record<string, string> => {
+    const parts = stem.split("/");
+    return parts.length === 2 ? { region: parts[0] } : {};
+  };
+  const last = (stem: string) => stem.split("/").pop() as string;
+  if (command === "check_ami_freshness" && /^i-[0-9a-f]+$/.test(last(item.label))) {
     metric = "backup_age";
-    labels = { instance: item.label.split("/").pop() as string };
+    labels = { ...regional(item.label), instance: last(item.label) };
   } else if (dot > 0 && ITEM_LABEL[command] !== undefined) {
     metric = item.label.slice(dot + 1);
     const stem = item.label.slice(0, dot);
-    // A region prefix (`eu-west-1/orders`) is the region label; mount paths keep their slashes.
-    labels = { [ITEM_LABEL[command]]: command === "check_efs_mount" ? stem : (stem.split("/").pop() as string) };
+    labels = command === "check_efs_mount" ? { mount: stem } : { ...regional(stem), [ITEM_LABEL[command]]: last(stem) };
   }
   if (item.uom === "%") metric = metric.replace(/_pct$/, "");
   const base = `aws_checks_${command}_${metric}`;
