@@ -11,8 +11,8 @@ import { freePort } from "./sshd";
  */
 export const ICINGA2 = "/usr/sbin/icinga2";
 const NODE = "testnode";
-const API_USER = "root";
-const API_PASSWORD = "aws-checks-test";
+export const API_USER = "root";
+export const API_PASSWORD = "aws-checks-test";
 
 export interface IcingaSetup {
   /** Files included after the base configuration (shipped CheckCommands, examples). */
@@ -48,9 +48,10 @@ export interface RunningIcinga {
   stop(): Promise<void>;
 }
 
-function defines(dir: string): string[] {
+export function defines(dir: string): string[] {
   const paths: Record<string, string> = {
     ConfigDir: "etc",
+    ZonesDir: "etc/zones.d",
     DataDir: "data",
     CacheDir: "cache",
     LogDir: "log",
@@ -69,7 +70,7 @@ function defines(dir: string): string[] {
   ];
 }
 
-function makeDirs(dir: string): void {
+export function makeDirs(dir: string): void {
   for (const d of ["etc", "data/certs", "cache", "log", "spool/tmp", "run"]) mkdirSync(join(dir, d), { recursive: true });
 }
 
@@ -122,7 +123,7 @@ function makeCerts(dir: string): void {
   copyFileSync(join(dir, "data", "ca", "ca.crt"), join(certs, "ca.crt"));
 }
 
-async function stopGroup(child: ChildProcess): Promise<void> {
+export async function stopGroup(child: ChildProcess): Promise<void> {
   if (child.pid === undefined) return;
   const signalGroup = (sig: NodeJS.Signals | 0) => {
     try {
@@ -141,7 +142,7 @@ async function stopGroup(child: ChildProcess): Promise<void> {
   signalGroup("SIGKILL");
 }
 
-function call(port: number, method: "GET" | "POST", path: string, payload?: unknown): Promise<unknown> {
+export function call(port: number, method: "GET" | "POST", path: string, payload?: unknown): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
