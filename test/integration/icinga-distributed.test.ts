@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CONTRIB, FS_ID, installPlugins, monitoredAccount, REGION, WEB1 } from "../support/core-fixtures";
+import { CONTRIB, FS_ID, ICINGA_TEMPLATES, installPlugins, monitoredAccount, REGION, WEB1 } from "../support/core-fixtures";
 import { type FakeAws, startFakeAws } from "../support/fake-aws";
 import { type RunningCluster, type ServiceResult, startCluster, validateMaster } from "../support/icinga-cluster";
 import { validateIcinga } from "../support/icinga";
@@ -22,11 +22,6 @@ const ZONES_EXAMPLE = readFileSync(join(CONTRIB, "icinga2", "aws-checks-zones.co
 const AGENT = "web-1";
 const run = promisify(execFile);
 
-// What Debian's conf.d/templates.conf provides and the examples import.
-const TEMPLATES = `
-template Host "generic-host" { check_command = "dummy"; max_check_attempts = 1; check_interval = 1h }
-template Service "generic-service" { max_check_attempts = 1; check_interval = 1h; retry_interval = 1h }
-`;
 
 describe("the shipped examples in a master's zone layout", () => {
   it("pass icinga2 daemon -C: zones.conf, CheckCommands in global-templates, hosts and services in zones.d/master", () => {
@@ -35,7 +30,7 @@ describe("the shipped examples in a master's zone layout", () => {
       zonesConf: ZONES_EXAMPLE,
       zonesD: {
         "global-templates": { "aws-checks-commands.conf": COMMANDS_CONF },
-        master: { "templates.conf": TEMPLATES, "aws-checks-services.conf": SERVICES_EXAMPLE, "hosts.conf": HOSTS_EXAMPLE },
+        master: { "templates.conf": ICINGA_TEMPLATES, "aws-checks-services.conf": SERVICES_EXAMPLE, "hosts.conf": HOSTS_EXAMPLE },
       },
       pluginContribDir: "/usr/lib/nagios/plugins",
     });
@@ -49,7 +44,7 @@ describe("the shipped examples in a master's zone layout", () => {
     const r = validateMaster({
       nodeName: "icinga-master.example.com",
       zonesConf: ZONES_EXAMPLE,
-      zonesD: { master: { "templates.conf": TEMPLATES, "aws-checks-services.conf": SERVICES_EXAMPLE, "hosts.conf": HOSTS_EXAMPLE } },
+      zonesD: { master: { "templates.conf": ICINGA_TEMPLATES, "aws-checks-services.conf": SERVICES_EXAMPLE, "hosts.conf": HOSTS_EXAMPLE } },
       pluginContribDir: "/usr/lib/nagios/plugins",
     });
     expect(r.ok).toBe(false);
@@ -57,7 +52,7 @@ describe("the shipped examples in a master's zone layout", () => {
   });
 
   it("are refused in conf.d, where a command_endpoint service has no zone (why the layout matters)", () => {
-    const r = validateIcinga({ includes: [], objects: [ZONES_EXAMPLE, COMMANDS_CONF, TEMPLATES, SERVICES_EXAMPLE, HOSTS_EXAMPLE].join("\n"), pluginContribDir: "/usr/lib/nagios/plugins" });
+    const r = validateIcinga({ includes: [], objects: [ZONES_EXAMPLE, COMMANDS_CONF, ICINGA_TEMPLATES, SERVICES_EXAMPLE, HOSTS_EXAMPLE].join("\n"), pluginContribDir: "/usr/lib/nagios/plugins" });
     expect(r.ok).toBe(false);
     expect(r.output).toMatch(/Checkable with command endpoint requires a zone/);
   });
@@ -100,7 +95,7 @@ object Host "aws" {
       pluginContribDir: plugins.dir,
       zonesD: {
         "global-templates": { "aws-checks-commands.conf": COMMANDS_CONF },
-        master: { "templates.conf": TEMPLATES, "aws-checks-services.conf": SERVICES_EXAMPLE, "hosts.conf": hosts },
+        master: { "templates.conf": ICINGA_TEMPLATES, "aws-checks-services.conf": SERVICES_EXAMPLE, "hosts.conf": hosts },
       },
       // The instance's IMDS (for --self) is the fake; on EC2 it needs no setting.
       agentEnv: { AWS_EC2_METADATA_SERVICE_ENDPOINT: fake.url },

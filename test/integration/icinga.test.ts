@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CONTRIB, FS_ID, installPlugins, monitoredAccount, perfItems, REGION, rootFsType } from "../support/core-fixtures";
+import { CONTRIB, FS_ID, ICINGA_TEMPLATES, installPlugins, monitoredAccount, perfItems, REGION, rootFsType } from "../support/core-fixtures";
 import { type FakeAws, startFakeAws } from "../support/fake-aws";
 import { type CheckResult, type RunningIcinga, startIcinga } from "../support/icinga";
 import { BIN_DIR } from "../support/run-binary";
@@ -16,11 +16,6 @@ const COMMANDS_CONF = join(CONTRIB, "icinga2", "aws-checks-commands.conf");
 const SERVICES_EXAMPLE = join(CONTRIB, "icinga2", "aws-checks-services.conf.example");
 const GENERATOR = join(CONTRIB, "icinga2", "generate-commands.mjs");
 
-// What Debian's conf.d/templates.conf provides and the examples import.
-const TEMPLATES = `
-template Host "generic-host" { check_command = "dummy"; max_check_attempts = 1; check_interval = 1h }
-template Service "generic-service" { max_check_attempts = 1; check_interval = 1h; retry_interval = 1h }
-`;
 
 /** `--flag value` pairs (or lone flags) in an argv, for assertions that do not depend on order. */
 function pairs(argv: string[]): string[] {
@@ -83,7 +78,7 @@ describe("the shipped CheckCommands in a running icinga2", () => {
       `serverscore_warning = "1:"`,
       `serverscore_critical = "1:"`,
     ];
-    const objects = `${TEMPLATES}
+    const objects = `${ICINGA_TEMPLATES}
 object Host "aws" {
 	import "generic-host"
 	address = "127.0.0.1"

@@ -1,7 +1,7 @@
-import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { API_PASSWORD, API_USER, call, defines, ICINGA2, makeDirs, stopGroup } from "./icinga";
+import { API_PASSWORD, API_USER, call, type CheckResult, checkConfig, defines, ICINGA2, makeDirs, type ServiceObject, spawnDaemon, stopGroup } from "./icinga";
 import { freePort } from "./sshd";
 
 /**
@@ -24,18 +24,9 @@ export interface ClusterSetup {
   agentEnv?: Record<string, string>;
 }
 
-export interface ServiceResult {
-  host: string;
-  service: string;
-  state: number;
-  exitStatus: number;
-  output: string;
-  perfdata: string[];
-  command: string[];
-  /** The endpoint that ran the check (`check_source`). */
+/** A check result as the master's API gives it, with the endpoint that ran the check (`check_source`). */
+export interface ServiceResult extends CheckResult {
   checkSource: string;
-  /** When it ran (Icinga's execution_end, seconds). */
-  executionEnd: number;
 }
 
 export interface RunningCluster {
@@ -70,35 +61,6 @@ function nodeConfig(opts: { name: string; port: number; pluginContribDir: string
   ].join("\n");
 }
 
-function startDaemon(dir: string, env: Record<string, string>): { child: ChildProcess; log: () => string } {
-  // setsid: its own process group, so stop() reaches all three icinga2 processes and running plugins.
-  const child = spawn("setsid", [ICINGA2, "daemon", ...defines(dir), "-c", join(dir, "etc", "icinga2.conf"), "-x", "notice"], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", HOME: dir, ...env },
-  });
-  let log = "";
-  const keep = (d: Buffer) => (log = (log + d).slice(-20000));
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  return { child, log: () => log };
-}
-
-interface ApiService {
-  attrs: {
-    host_name: string;
-    name: string;
-    last_check_result: null | {
-      state: number;
-      exit_status: number;
-      output: string;
-      performance_data?: string[];
-      command: string[] | string;
-      check_source: string;
-      execution_end: number;
-    };
-  };
-}
-
 /** `icinga2 daemon -C` on a master layout: what an operator runs after installing the files. */
 export function validateMaster(setup: { zonesConf: string; zonesD: Record<string, Record<string, string>>; pluginContribDir: string; nodeName: string }): { ok: boolean; output: string } {
   const dir = mkdtempSync("/tmp/aws-checks-icinga-master-");
@@ -106,8 +68,7 @@ export function validateMaster(setup: { zonesConf: string; zonesD: Record<string
     makeDirs(dir);
     writeZonesD(dir, setup.zonesD);
     writeFileSync(join(dir, "etc", "icinga2.conf"), nodeConfig({ name: setup.nodeName, port: 0, pluginContribDir: setup.pluginContribDir, zones: setup.zonesConf, listener: "" }));
-    const r = spawnSync(ICINGA2, ["daemon", ...defines(dir), "-c", join(dir, "etc", "icinga2.conf"), "-C"], { encoding: "utf8", timeout: 60_000, env: { PATH: process.env.PATH } });
-    return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
+    return checkConfig(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -177,16 +138,16 @@ export async function startCluster(setup: ClusterSetup): Promise<RunningCluster>
     }),
   );
 
-  const a = startDaemon(agent, setup.agentEnv ?? {});
-  const m = startDaemon(master, {});
+  const a = spawnDaemon(agent, ["-x", "notice"], setup.agentEnv ?? {});
+  const m = spawnDaemon(master, ["-x", "notice"], {});
   const stopAll = async () => {
     await stopGroup(m.child);
     await stopGroup(a.child);
   };
   const logs = () => `--- master ---\n${m.log()}\n--- agent ---\n${a.log()}`;
 
-  const services = async (): Promise<ApiService[]> =>
-    ((await call(masterPort, "GET", "/v1/objects/services?attrs=host_name&attrs=name&attrs=last_check_result")) as { results: ApiService[] }).results;
+  const services = async (): Promise<ServiceObject[]> =>
+    ((await call(masterPort, "GET", "/v1/objects/services?attrs=host_name&attrs=name&attrs=last_check_result")) as { results: ServiceObject[] }).results;
 
   return {
     masterPort,
@@ -235,7 +196,6 @@ export async function startCluster(setup: ClusterSetup): Promise<RunningCluster>
               perfdata: r.performance_data ?? [],
               command: Array.isArray(r.command) ? r.command : [r.command],
               checkSource: r.check_source,
-              executionEnd: r.execution_end,
             });
           }
           if (names.every((n) => results.has(n))) return results;

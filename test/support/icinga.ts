@@ -101,14 +101,19 @@ function daemonArgs(dir: string, extra: string[]): string[] {
   return ["daemon", ...defines(dir), "-c", join(dir, "etc", "icinga2.conf"), ...extra];
 }
 
+/** `icinga2 daemon -C` on the config already written in `dir`. */
+export function checkConfig(dir: string): { ok: boolean; output: string } {
+  const r = spawnSync(ICINGA2, daemonArgs(dir, ["-C"]), { encoding: "utf8", timeout: 60_000, env: { PATH: process.env.PATH } });
+  return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
+}
+
 /** `icinga2 daemon -C`: what an operator runs after installing the files. */
 export function validateIcinga(setup: IcingaSetup): { ok: boolean; output: string } {
   const dir = mkdtempSync("/tmp/aws-checks-icinga-");
   try {
     makeDirs(dir);
     writeFileSync(join(dir, "etc", "icinga2.conf"), baseConfig(setup));
-    const r = spawnSync(ICINGA2, daemonArgs(dir, ["-C"]), { encoding: "utf8", timeout: 60_000, env: { PATH: process.env.PATH } });
-    return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
+    return checkConfig(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -173,7 +178,8 @@ export function call(port: number, method: "GET" | "POST", path: string, payload
 
 const get = (port: number, path: string) => call(port, "GET", path);
 
-interface ServiceObject {
+/** A service as /v1/objects/services returns it, with the attributes the tests ask for. */
+export interface ServiceObject {
   attrs: {
     host_name: string;
     name: string;
@@ -183,8 +189,24 @@ interface ServiceObject {
       output: string;
       performance_data?: string[];
       command: string[] | string;
+      /** The endpoint that ran the check. */
+      check_source: string;
     };
   };
+}
+
+/** Starts `icinga2 daemon` on the config in `dir`, keeping the tail of what it prints for error messages. */
+export function spawnDaemon(dir: string, extra: string[], env: Record<string, string>): { child: ChildProcess; log: () => string } {
+  // setsid: its own process group, so stopGroup() reaches all three icinga2 processes and running plugins.
+  const child = spawn("setsid", [ICINGA2, ...daemonArgs(dir, extra)], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", HOME: dir, ...env },
+  });
+  let log = "";
+  const keep = (d: Buffer) => (log = (log + d).slice(-20000));
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  return { child, log: () => log };
 }
 
 export async function startIcinga(setup: IcingaSetup): Promise<RunningIcinga> {
@@ -193,15 +215,7 @@ export async function startIcinga(setup: IcingaSetup): Promise<RunningIcinga> {
   makeCerts(dir);
   const port = await freePort();
   writeFileSync(join(dir, "etc", "icinga2.conf"), baseConfig(setup, { port }));
-  // setsid: its own process group, so stop() reaches all three icinga2 processes and running plugins.
-  const child = spawn("setsid", [ICINGA2, ...daemonArgs(dir, ["-x", "warning"])], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", HOME: dir, ...setup.env },
-  });
-  let log = "";
-  const keep = (d: Buffer) => (log = (log + d).slice(-6000));
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
+  const { child, log } = spawnDaemon(dir, ["-x", "warning"], setup.env ?? {});
 
   const running: RunningIcinga = {
     dir,
@@ -213,7 +227,7 @@ export async function startIcinga(setup: IcingaSetup): Promise<RunningIcinga> {
       let lastError = "";
       let rescheduled = false;
       for (;;) {
-        if (child.exitCode !== null) throw new Error(`icinga2 exited ${child.exitCode}:\n${log}`);
+        if (child.exitCode !== null) throw new Error(`icinga2 exited ${child.exitCode}:\n${log()}`);
         try {
           // Icinga spreads first checks over the check interval; ask for all of them now instead.
           if (!rescheduled) {
@@ -244,7 +258,7 @@ export async function startIcinga(setup: IcingaSetup): Promise<RunningIcinga> {
         }
         if (Date.now() > until) {
           const missing = services.filter((s) => !latest.has(s));
-          throw new Error(`no result after ${timeoutMs} ms for: ${missing.join(", ")} (${lastError})\n${log}`);
+          throw new Error(`no result after ${timeoutMs} ms for: ${missing.join(", ")} (${lastError})\n${log()}`);
         }
         await new Promise((r) => setTimeout(r, 250));
       }
