@@ -12,6 +12,8 @@ import { VERSION } from "./version";
 export interface RunResult {
   stdout: string;
   exitCode: number;
+  /** What was rendered (absent for --help and --version), for callers that render it again (the gate). */
+  report?: Report;
 }
 
 export interface RunOptions {
@@ -39,10 +41,10 @@ function wants(argv: string[], ...flags: string[]): boolean {
 function render(def: AnyCheck, report: Report, format: Format, started: number, debug: string[] = []): RunResult {
   const exitCode = report.state;
   // Every command, the probe included, exposes the same series: state, duration, one gauge per metric.
-  if (format === "openmetrics") return { stdout: renderRunOpenMetrics(def.name, report, (Date.now() - started) / 1000), exitCode };
-  if (def.print && report.state !== State.UNKNOWN) return { stdout: def.print(report, format), exitCode };
+  if (format === "openmetrics") return { stdout: renderRunOpenMetrics(def.name, report, (Date.now() - started) / 1000), exitCode, report };
+  if (def.print && report.state !== State.UNKNOWN) return { stdout: def.print(report, format), exitCode, report };
   const stdout = format === "json" ? renderJson(def.name, report, debug) : renderNagios(def.prefix, report, debug);
-  return { stdout, exitCode };
+  return { stdout, exitCode, report };
 }
 
 function errorReport(def: AnyCheck, err: unknown): Report {

@@ -2,7 +2,7 @@ import { UsageError } from "../errors";
 import { type OptionSpec, renderHelp } from "../help";
 import { parseFailOn, type Policy } from "./policy";
 
-export type GateFormat = "auto" | "table" | "plain" | "json";
+export type GateFormat = "auto" | "table" | "plain" | "json" | "openmetrics";
 
 export interface GateOptions {
   file?: string;
@@ -28,8 +28,10 @@ const OPTIONS: Record<string, OptionSpec> = {
   junit: { type: "string", placeholder: "FILE", describe: "Also write a JUnit XML report there, one testcase per check", group: "Output:" },
   format: {
     type: "string",
-    placeholder: "auto|table|plain|json",
-    describe: "auto (default): a table on a terminal, plugin lines otherwise",
+    placeholder: "FORMAT",
+    describe:
+      "auto (default): a table on a terminal, plugin lines otherwise; table, plain, json, or openmetrics " +
+      "(every check's series labelled check=NAME, and the gate's own)",
     group: "Output:",
   },
   concurrency: { type: "string", placeholder: "N", describe: "Checks run at once (default: the file's concurrency, else 16)", group: "Run:" },
@@ -38,7 +40,7 @@ const OPTIONS: Record<string, OptionSpec> = {
   version: { alias: "V", type: "boolean", describe: "Show the version and exit 3", group: "General:" },
 };
 
-const FORMATS: GateFormat[] = ["auto", "table", "plain", "json"];
+const FORMATS: GateFormat[] = ["auto", "table", "plain", "json", "openmetrics"];
 const VALUED = new Set(["fail-on", "junit", "format", "concurrency"]);
 
 export function gateHelp(): string {
@@ -106,7 +108,12 @@ function set(out: GateOptions, name: string, value: string): void {
   }
 }
 
-/** `--format json` is honoured even when the rest of the command line is wrong. */
-export function wantsJson(argv: string[]): boolean {
-  return argv.some((a, i) => a === "--format=json" || (a === "--format" && argv[i + 1] === "json"));
+/** `--format json` or `openmetrics` is honoured even when the rest of the command line is wrong. */
+export function machineFormat(argv: string[]): "json" | "openmetrics" | undefined {
+  let found: "json" | "openmetrics" | undefined;
+  argv.forEach((a, i) => {
+    const value = a.startsWith("--format=") ? a.slice("--format=".length) : a === "--format" ? argv[i + 1] : undefined;
+    if (value === "json" || value === "openmetrics") found = value;
+  });
+  return found;
 }

@@ -104,6 +104,7 @@ const ITEM_LABEL: Record<string, string> = {
   check_elb_health: "load_balancer",
   check_efs_mount: "mount",
   check_serverscore: "host",
+  gate: "check",
 };
 
 /** The series a perfdata item must appear as: its name, the item labels it must carry, the divisor. */
@@ -146,7 +147,9 @@ export function expectPerfdataAsSamples(command: string, samples: ParsedSample[]
   expect(first.length, `perfdata in ${before}`).toBeGreaterThan(0);
   for (const item of first) {
     const want = expectedSeries(command, item);
-    const found = samples.filter((s) => s.name === want.name && hasLabels(s, want.item));
+    // An aggregate (no item) must not match the per-item series of the same name.
+    const itemKey = ITEM_LABEL[command];
+    const found = samples.filter((s) => s.name === want.name && hasLabels(s, want.item) && (itemKey === undefined || itemKey in want.item || !(itemKey in s.labels)));
     expect(found, `${item.label} as ${want.name}${JSON.stringify(want.item)} in\n${samples.map((s) => `${s.name}${JSON.stringify(s.labels)}`).join("\n")}`).toHaveLength(1);
     if (skip.some((re) => re.test(item.label))) continue;
     const other = last.get(item.label)?.value ?? item.value;
