@@ -12,7 +12,10 @@ import { VERSION } from "./version";
 export interface RunResult {
   stdout: string;
   exitCode: number;
-  /** What was rendered (absent for --help and --version), for callers that render it again (the gate). */
+}
+
+/** A run and the report it rendered (none for --help and --version). */
+export interface ReportedRun extends RunResult {
   report?: Report;
 }
 
@@ -38,7 +41,7 @@ function wants(argv: string[], ...flags: string[]): boolean {
   return (end === -1 ? argv : argv.slice(0, end)).some((a) => flags.includes(a));
 }
 
-function render(def: AnyCheck, report: Report, format: Format, started: number, debug: string[] = []): RunResult {
+function render(def: AnyCheck, report: Report, format: Format, started: number, debug: string[] = []): ReportedRun {
   const exitCode = report.state;
   // Every command, the probe included, exposes the same series: state, duration, one gauge per metric.
   if (format === "openmetrics") return { stdout: renderRunOpenMetrics(def.name, report, (Date.now() - started) / 1000), exitCode, report };
@@ -58,6 +61,12 @@ function errorReport(def: AnyCheck, err: unknown): Report {
  * never settles.
  */
 export async function runCheck(def: AnyCheck, argv: string[], opts: RunOptions = {}): Promise<RunResult> {
+  const { stdout, exitCode } = await runCheckWithReport(def, argv, opts);
+  return { stdout, exitCode };
+}
+
+/** runCheck, also giving the report behind the output (the gate renders every check's again). */
+export async function runCheckWithReport(def: AnyCheck, argv: string[], opts: RunOptions = {}): Promise<ReportedRun> {
   const started = Date.now();
   let format = requestedFormat(argv);
   if (wants(argv, "-h", "--help")) return { stdout: helpText(def), exitCode: State.UNKNOWN };

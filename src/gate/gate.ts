@@ -1,6 +1,6 @@
 import { errorMessage } from "../errors";
 import type { Report } from "../report";
-import { runCheck } from "../runner";
+import { runCheckWithReport } from "../runner";
 import { State } from "../state";
 import { VERSION } from "../version";
 import { type FindCheck, type GateEntry, GateFileError, type GatePlan, loadPlan } from "./config";
@@ -100,7 +100,7 @@ async function runEntry(entry: GateEntry, policy: Policy, env: GateIo["env"]): P
   let exitCode: number;
   let report: Report | undefined;
   try {
-    ({ stdout, exitCode, report } = await runCheck(entry.def, entry.argv, { env }));
+    ({ stdout, exitCode, report } = await runCheckWithReport(entry.def, entry.argv, { env }));
   } catch (err) {
     // runCheck turns a check's errors into reports; this is the library failing, still one result.
     stdout = `${entry.def.prefix} UNKNOWN: internal error: ${errorMessage(err).split("\n")[0]}\n`;
