@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { API_PASSWORD, API_USER, call, type CheckResult, checkConfig, defines, ICINGA2, makeDirs, type ServiceObject, spawnDaemon, stopGroup } from "./icinga";
+import { API_PASSWORD, API_USER, call, type CheckResult, checkConfig, defines, ICINGA2, makeDirs, resultOf, type ServiceObject, spawnDaemon, stopGroup } from "./icinga";
 import { freePort } from "./sshd";
 
 /**
@@ -187,16 +187,7 @@ export async function startCluster(setup: ClusterSetup): Promise<RunningCluster>
             // stand-in UNKNOWN of its own, and until the synced CheckCommands are loaded the agent says
             // the command does not exist.
             if (r.check_source !== setup.agent || /Check command '[^']*' does not exist/.test(r.output)) continue;
-            results.set(name, {
-              host: attrs.host_name,
-              service: attrs.name,
-              state: r.state,
-              exitStatus: r.exit_status,
-              output: r.output,
-              perfdata: r.performance_data ?? [],
-              command: Array.isArray(r.command) ? r.command : [r.command],
-              checkSource: r.check_source,
-            });
+            results.set(name, resultOf(attrs));
           }
           if (names.every((n) => results.has(n))) return results;
         } catch (err) {

@@ -195,6 +195,21 @@ export interface ServiceObject {
   };
 }
 
+/** A service's last check result as the tests read it (call only when it has one). */
+export function resultOf(attrs: ServiceObject["attrs"]): CheckResult & { checkSource: string } {
+  const r = attrs.last_check_result!;
+  return {
+    host: attrs.host_name,
+    service: attrs.name,
+    state: r.state,
+    exitStatus: r.exit_status,
+    output: r.output,
+    perfdata: r.performance_data ?? [],
+    command: Array.isArray(r.command) ? r.command : [r.command],
+    checkSource: r.check_source,
+  };
+}
+
 /** Starts `icinga2 daemon` on the config in `dir`, keeping the tail of what it prints for error messages. */
 export function spawnDaemon(dir: string, extra: string[], env: Record<string, string>): { child: ChildProcess; log: () => string } {
   // setsid: its own process group, so stopGroup() reaches all three icinga2 processes and running plugins.
@@ -241,15 +256,7 @@ export async function startIcinga(setup: IcingaSetup): Promise<RunningIcinga> {
           for (const { attrs } of body.results) {
             const r = attrs.last_check_result;
             if (!r) continue;
-            latest.set(`${attrs.host_name}!${attrs.name}`, {
-              host: attrs.host_name,
-              service: attrs.name,
-              state: r.state,
-              exitStatus: r.exit_status,
-              output: r.output,
-              perfdata: r.performance_data ?? [],
-              command: Array.isArray(r.command) ? r.command : [r.command],
-            });
+            latest.set(`${attrs.host_name}!${attrs.name}`, resultOf(attrs));
           }
           if (services.every((s) => latest.has(s))) return latest;
         } catch (err) {
