@@ -31,10 +31,9 @@ export interface ServiceResult extends CheckResult {
 
 export interface RunningCluster {
   masterPort: number;
-  agentPort: number;
-  /** Asks the master to run these services now and waits for results newer than the request. */
+  /** Asks the master to run these services now (again every 3 s) until each has a result from the agent. */
   forceAndWait(services: string[], timeoutMs?: number): Promise<Map<string, ServiceResult>>;
-  /** The agent's copy of what the master synced into a zone (its data/api/zones/<zone> dir). */
+  /** The agent's directory: what the master syncs to it lands in data/api/zones/<zone>/. */
   agentDir: string;
   logs(): string;
   stop(): Promise<void>;
@@ -45,14 +44,14 @@ function pki(dir: string, args: string[]): void {
 }
 
 /** Node config: constants, the zones as this node sees them, its API listener. */
-function nodeConfig(opts: { name: string; port: number; pluginContribDir: string; zones: string; listener: string; extra?: string }): string {
+function nodeConfig(opts: { name: string; pluginContribDir: string; zones: string; listener: string; extra?: string }): string {
   return [
     "include <itl>",
     "include <plugins>",
     `const PluginDir = "/usr/lib/nagios/plugins"`,
     `const PluginContribDir = ${JSON.stringify(opts.pluginContribDir)}`,
     `const NodeName = ${JSON.stringify(opts.name)}`,
-    `const ZoneName = ${JSON.stringify(opts.name === MASTER ? MASTER : opts.name)}`,
+    `const ZoneName = ${JSON.stringify(opts.name)}`,
     `const TicketSalt = ""`,
     opts.zones,
     opts.listener,
@@ -67,7 +66,7 @@ export function validateMaster(setup: { zonesConf: string; zonesD: Record<string
   try {
     makeDirs(dir);
     writeZonesD(dir, setup.zonesD);
-    writeFileSync(join(dir, "etc", "icinga2.conf"), nodeConfig({ name: setup.nodeName, port: 0, pluginContribDir: setup.pluginContribDir, zones: setup.zonesConf, listener: "" }));
+    writeFileSync(join(dir, "etc", "icinga2.conf"), nodeConfig({ name: setup.nodeName, pluginContribDir: setup.pluginContribDir, zones: setup.zonesConf, listener: "" }));
     return checkConfig(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -118,7 +117,6 @@ export async function startCluster(setup: ClusterSetup): Promise<RunningCluster>
     join(master, "etc", "icinga2.conf"),
     nodeConfig({
       name: MASTER,
-      port: masterPort,
       pluginContribDir: setup.pluginContribDir,
       zones: zones(true),
       listener:
@@ -131,7 +129,6 @@ export async function startCluster(setup: ClusterSetup): Promise<RunningCluster>
     join(agent, "etc", "icinga2.conf"),
     nodeConfig({
       name: setup.agent,
-      port: agentPort,
       pluginContribDir: setup.pluginContribDir,
       zones: zones(false),
       listener: `object ApiListener "api" { bind_host = "127.0.0.1"; bind_port = ${agentPort}; accept_config = true; accept_commands = true }`,
@@ -151,7 +148,6 @@ export async function startCluster(setup: ClusterSetup): Promise<RunningCluster>
 
   return {
     masterPort,
-    agentPort,
     agentDir: agent,
     logs,
     async forceAndWait(names, timeoutMs = 90_000) {
