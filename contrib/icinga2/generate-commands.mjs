@@ -16,6 +16,7 @@ const COMMANDS = [
   { command: "check_ami_freshness", name: "ami_freshness", vars: { warning: "26h", critical: "50h" } },
   { command: "check_queue_backlog", name: "queue_backlog", vars: {} },
   { command: "check_elb_health", name: "elb_health", vars: { critical: "1:" } },
+  { command: "check_asg_health", name: "asg_health", vars: {} },
   { command: "check_efs_mount", name: "efs_mount", vars: {} },
   { command: "check_serverscore", name: "serverscore", vars: { warning: "50:", critical: "25:" } },
 ];

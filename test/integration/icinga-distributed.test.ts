@@ -36,8 +36,9 @@ describe("the shipped examples in a master's zone layout", () => {
     });
     expect(r.output).toMatch(/Finished validating the configuration/);
     expect(r.ok).toBe(true);
-    // 7 services of the account host (on the satellite), 3 on web-1's agent, 1 over SSH.
-    expect(r.output).toMatch(/Instantiated 11 Services/);
+    // 9 services of the account host (on the satellite: two queues, one prefix, two load balancers, two
+    // Auto Scaling groups, events, backups), 3 on web-1's agent, 1 over SSH.
+    expect(r.output).toMatch(/Instantiated 13 Services/);
   });
 
   it("are refused without the CheckCommands in global-templates (the validation is real)", () => {

@@ -55,6 +55,8 @@ describe("the shipped CheckCommands in a running icinga2", () => {
     "aws!sqs-prefix-jobs-",
     "aws!elb-web-lb",
     "aws!elb-api-lb",
+    "aws!asg-web-asg",
+    "aws!asg-batch-asg",
     "aws!argv-instance-events",
     "local!serverscore",
     "local!ec2-scheduled-events-self",
@@ -91,6 +93,7 @@ object Host "aws" {
 	vars.aws_sqs_queues = [ "orders" ]
 	vars.aws_sqs_queue_prefixes = [ "jobs-" ]
 	vars.aws_classic_elbs = [ "web-lb", "api-lb" ]
+	vars.aws_asgs = [ "web-asg", "batch-asg" ]
 }
 object Host "local" {
 	import "generic-host"
@@ -161,11 +164,11 @@ object Service "fstab" {
     // Ran means the plugin answered in its own format, not that Icinga merely tried to start it.
     const ran = new Set(
       [...results.values()]
-        .filter((r) => /^(EVENTS|AMI|QUEUE|ELB|MOUNT|SERVERSCORE) (OK|WARNING|CRITICAL|UNKNOWN): /.test(r.output))
+        .filter((r) => /^(EVENTS|AMI|QUEUE|ELB|ASG|MOUNT|SERVERSCORE) (OK|WARNING|CRITICAL|UNKNOWN): /.test(r.output))
         .map((r) => r.command[0].split("/").pop()),
     );
     const shipped = objectNames(readFileSync(COMMANDS_CONF, "utf8"), "CheckCommand");
-    expect(shipped).toEqual(["ami_freshness", "efs_mount", "elb_health", "instance_events", "queue_backlog", "serverscore"]);
+    expect(shipped).toEqual(["ami_freshness", "asg_health", "efs_mount", "elb_health", "instance_events", "queue_backlog", "serverscore"]);
     for (const name of shipped) expect(ran, name).toContain(name === "serverscore" ? "check_serverscore" : `check_${name}`);
   });
 
@@ -244,6 +247,17 @@ object Service "fstab" {
     const api = result("aws!elb-api-lb");
     expect(api.state, shown(api)).toBe(1);
     expect(perf(api).get("api-lb.in_service")).toMatch(/^1;2:;1:/);
+  });
+
+  it("asg-web-asg and asg-batch-asg: one group per apply-for entry; --stuck-after and a repeated --allow-suspended reach the plugin", () => {
+    const web = result("aws!asg-web-asg");
+    expect(pairs(web.command)).toEqual(expect.arrayContaining(["--asg web-asg", "--stuck-after 20m", "--allow-suspended AZRebalance"]));
+    expect(web.state, shown(web)).toBe(1);
+    expect(web.output).toMatch(/^ASG WARNING: web-asg: 1\/2 in service \(min 1, max 4\), below desired 2; stuck \(over 20m\): i-00000000000000002 Pending:Wait for 45m/);
+    expect(perf(web).get("web-asg.in_service")).toMatch(/^1;2:;1:;0;4$/);
+    const batch = result("aws!asg-batch-asg");
+    expect(batch.state, shown(batch)).toBe(0);
+    expect(batch.output.split("\n")[0]).toBe("ASG OK: batch-asg: 1/1 in service (min 1, max 1), suspended (allowed) AZRebalance");
   });
 
   it("efs-<mount>: the apply-for rule passes mount point, file system id, type and the write-test flag", () => {

@@ -3,6 +3,7 @@
  * ELBs, SQS queues, plus the IMDS view of "this" instance) and deterministic
  * builders for large fleets.
  */
+import type { AutoScalingGroup } from "./autoscaling-scenario";
 
 export const DEFAULT_ACCOUNT_ID = "123456789012";
 
@@ -106,6 +107,7 @@ export interface RegionModel {
   images?: Image[];
   loadBalancers?: LoadBalancer[];
   queues?: Queue[];
+  autoScalingGroups?: AutoScalingGroup[];
   /** DescribeRegions optInStatus: true/absent ⇒ "opt-in-not-required", false ⇒ "opted-in". */
   optInNotRequired?: boolean;
   /** Region exists but is not enabled: only listed by DescribeRegions with AllRegions=true. */

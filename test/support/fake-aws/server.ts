@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { Socket } from "node:net";
 import type { AssumedRole, RequestContext } from "./context";
+import { handleAutoScaling, warmAutoScaling } from "./autoscaling";
 import { handleEc2, warmEc2 } from "./ec2";
 import { handleElb, warmElb } from "./elb";
 import {
@@ -104,10 +105,11 @@ const SCOPE_RE = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
 const VERSION_SERVICE: Record<string, Service> = {
   "2016-11-15": "ec2",
   "2012-06-01": "elasticloadbalancing",
+  "2011-01-01": "autoscaling",
   "2011-06-15": "sts",
 };
 
-const KNOWN_SERVICES = new Set<string>(["ec2", "elasticloadbalancing", "sqs", "sts"]);
+const KNOWN_SERVICES = new Set<string>(["ec2", "elasticloadbalancing", "autoscaling", "sqs", "sts"]);
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
@@ -230,6 +232,7 @@ class FakeAwsServer implements FakeAws {
       const region = this.index.region(name);
       warmEc2(region, this.index.accountId);
       warmElb(region);
+      warmAutoScaling(region, this.index.accountId);
     }
   }
 
@@ -393,6 +396,8 @@ class FakeAwsServer implements FakeAws {
           return handleEc2(query ?? new QueryParams(new Map()), ctx);
         case "elasticloadbalancing":
           return handleElb(query ?? new QueryParams(new Map()), ctx);
+        case "autoscaling":
+          return handleAutoScaling(query ?? new QueryParams(new Map()), ctx);
         case "sts":
           return handleSts(query ?? new QueryParams(new Map()), ctx);
         case "sqs":
