@@ -104,6 +104,7 @@ const ITEM_LABEL: Record<string, string> = {
   check_elb_health: "load_balancer",
   check_efs_mount: "mount",
   check_serverscore: "host",
+  check_asg_health: "asg",
   gate: "check",
 };
 
