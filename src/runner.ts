@@ -3,6 +3,7 @@ import type { Context } from "./context";
 import type { AnyCheck } from "./definition";
 import { CheckError, errorMessage } from "./errors";
 import { renderRunOpenMetrics } from "./openmetrics";
+import { hideUrlCredentials } from "./redact";
 import { type Format, renderJson, renderNagios } from "./render";
 import { type Report, simpleReport } from "./report";
 import { State } from "./state";
@@ -45,10 +46,10 @@ function wants(argv: string[], ...flags: string[]): boolean {
 function render(def: AnyCheck, report: Report, format: Format, started: number, debug: string[] = []): ReportedRun {
   const exitCode = report.state;
   // Every command, the probe included, exposes the same series: state, duration, one gauge per metric.
-  if (format === "openmetrics") return { stdout: renderRunOpenMetrics(def.name, report, (Date.now() - started) / 1000), exitCode, report };
-  if (def.print && report.state !== State.UNKNOWN) return { stdout: def.print(report, format), exitCode, report };
+  if (format === "openmetrics") return { stdout: hideUrlCredentials(renderRunOpenMetrics(def.name, report, (Date.now() - started) / 1000)), exitCode, report };
+  if (def.print && report.state !== State.UNKNOWN) return { stdout: hideUrlCredentials(def.print(report, format)), exitCode, report };
   const stdout = format === "json" ? renderJson(def.name, report, debug) : renderNagios(def.prefix, report, debug);
-  return { stdout, exitCode, report };
+  return { stdout: hideUrlCredentials(stdout), exitCode, report };
 }
 
 function errorReport(err: unknown): Report {

@@ -1,5 +1,6 @@
 import { errorMessage } from "../../src/errors";
 import type { Report } from "../../src/report";
+import { hideUrlCredentials } from "../../src/redact";
 import { runCheckWithReport } from "../../src/runner";
 import { State } from "../../src/state";
 import { VERSION } from "../../src/version";
@@ -36,6 +37,12 @@ export interface GateResult {
 
 /** `aws-checks gate FILE [options]`: validate every entry, run them all, print, write JUnit, one exit code. */
 export async function runGate(argv: string[], find: FindCheck, io: GateIo): Promise<GateResult> {
+  const result = await gate(argv, find, io);
+  // The dry run and the JSON echo each check's command line, which may hold a proxy URL with a password.
+  return { ...result, stdout: hideUrlCredentials(result.stdout) };
+}
+
+async function gate(argv: string[], find: FindCheck, io: GateIo): Promise<GateResult> {
   const machine = machineFormat(argv);
   let options: GateOptions;
   try {

@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CONTRIB, FS_ID, ICINGA_TEMPLATES, installPlugins, monitoredAccount, REGION, WEB1 } from "../support/core-fixtures";
+import { CONTRIB, FS_ID, installPlugins, monitoredAccount, REGION, WEB1 } from "../support/core-fixtures";
 import { type FakeAws, startFakeAws } from "../support/fake-aws";
 import { type RunningCluster, type ServiceResult, startCluster, validateMaster } from "../support/icinga-cluster";
-import { validateIcinga } from "../support/icinga";
+import { TEMPLATES, validateIcinga } from "../support/icinga";
 
 // Icinga 2's distributed engine: a real master and a real agent on 127.0.0.1, the shipped CheckCommands
 // in the global zone (synced by the master to the agent), the shipped apply rules in the master's zone.
@@ -30,7 +30,7 @@ describe("the shipped examples in a master's zone layout", () => {
       zonesConf: ZONES_EXAMPLE,
       zonesD: {
         "global-templates": { "aws-checks-commands.conf": COMMANDS_CONF },
-        master: { "templates.conf": ICINGA_TEMPLATES, "aws-checks-services.conf": SERVICES_EXAMPLE, "hosts.conf": HOSTS_EXAMPLE },
+        master: { "templates.conf": TEMPLATES, "aws-checks-services.conf": SERVICES_EXAMPLE, "hosts.conf": HOSTS_EXAMPLE },
       },
       pluginContribDir: "/usr/lib/nagios/plugins",
     });
@@ -45,7 +45,7 @@ describe("the shipped examples in a master's zone layout", () => {
     const r = validateMaster({
       nodeName: "icinga-master.example.com",
       zonesConf: ZONES_EXAMPLE,
-      zonesD: { master: { "templates.conf": ICINGA_TEMPLATES, "aws-checks-services.conf": SERVICES_EXAMPLE, "hosts.conf": HOSTS_EXAMPLE } },
+      zonesD: { master: { "templates.conf": TEMPLATES, "aws-checks-services.conf": SERVICES_EXAMPLE, "hosts.conf": HOSTS_EXAMPLE } },
       pluginContribDir: "/usr/lib/nagios/plugins",
     });
     expect(r.ok).toBe(false);
@@ -53,7 +53,7 @@ describe("the shipped examples in a master's zone layout", () => {
   });
 
   it("are refused in conf.d, where a command_endpoint service has no zone (why the layout matters)", () => {
-    const r = validateIcinga({ includes: [], objects: [ZONES_EXAMPLE, COMMANDS_CONF, ICINGA_TEMPLATES, SERVICES_EXAMPLE, HOSTS_EXAMPLE].join("\n"), pluginContribDir: "/usr/lib/nagios/plugins" });
+    const r = validateIcinga({ includes: [], objects: [ZONES_EXAMPLE, COMMANDS_CONF, TEMPLATES, SERVICES_EXAMPLE, HOSTS_EXAMPLE].join("\n"), pluginContribDir: "/usr/lib/nagios/plugins" });
     expect(r.ok).toBe(false);
     expect(r.output).toMatch(/Checkable with command endpoint requires a zone/);
   });
@@ -96,7 +96,7 @@ object Host "aws" {
       pluginContribDir: plugins.dir,
       zonesD: {
         "global-templates": { "aws-checks-commands.conf": COMMANDS_CONF },
-        master: { "templates.conf": ICINGA_TEMPLATES, "aws-checks-services.conf": SERVICES_EXAMPLE, "hosts.conf": hosts },
+        master: { "templates.conf": TEMPLATES, "aws-checks-services.conf": SERVICES_EXAMPLE, "hosts.conf": hosts },
       },
       // The instance's IMDS (for --self) is the fake; on EC2 it needs no setting.
       agentEnv: { AWS_EC2_METADATA_SERVICE_ENDPOINT: fake.url },

@@ -2,9 +2,9 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CONTRIB, FS_ID, ICINGA_TEMPLATES, installPlugins, monitoredAccount, perfItems, REGION, rootFsType } from "../support/core-fixtures";
+import { CONTRIB, FS_ID, installPlugins, monitoredAccount, perfItems, REGION, rootFsType } from "../support/core-fixtures";
 import { type FakeAws, startFakeAws } from "../support/fake-aws";
-import { type CheckResult, type RunningIcinga, startIcinga } from "../support/icinga";
+import { type CheckResult, type RunningIcinga, startIcinga, TEMPLATES } from "../support/icinga";
 import { BIN_DIR } from "../support/run-binary";
 import { startSshd, type TestSshd } from "../support/sshd";
 
@@ -80,7 +80,7 @@ describe("the shipped CheckCommands in a running icinga2", () => {
       `serverscore_warning = "1:"`,
       `serverscore_critical = "1:"`,
     ];
-    const objects = `${ICINGA_TEMPLATES}
+    const objects = `${TEMPLATES}
 object Host "aws" {
 	import "generic-host"
 	address = "127.0.0.1"

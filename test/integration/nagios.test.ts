@@ -13,7 +13,7 @@ import {
   WEB2,
 } from "../support/core-fixtures";
 import { type FakeAws, startFakeAws } from "../support/fake-aws";
-import { type RunningNagios, type ServiceStatus, startNagios, verifyNagiosConfig } from "../support/nagios";
+import { type RunningNagios, type ServiceStatus, startNagios, TEMPLATES, verifyNagiosConfig } from "../support/nagios";
 import { startSshd, type TestSshd } from "../support/sshd";
 
 // The shipped Nagios command definitions, loaded by a real Nagios 4 core that runs the installed
@@ -181,28 +181,6 @@ function commandDefinitions(file: string): Map<string, string> {
   return defs;
 }
 
-const TEMPLATES = `
-define host {
-    name                  generic-host
-    register              0
-    max_check_attempts    1
-    check_period          24x7
-    contacts              nobody
-    notification_period   24x7
-    notification_interval 0
-}
-define service {
-    name                  generic-service
-    register              0
-    max_check_attempts    1
-    check_interval        3600
-    retry_interval        3600
-    check_period          24x7
-    contacts              nobody
-    notification_period   24x7
-    notification_interval 0
-}
-`;
 
 describe("the shipped Nagios command definitions in a real Nagios 4 core", () => {
   let fake: FakeAws;

@@ -10,12 +10,6 @@ import { binaryPath, ROOT } from "./run-binary";
  */
 
 export const CONTRIB = join(ROOT, "contrib");
-
-/** What Debian's Icinga 2 conf.d/templates.conf provides and the shipped examples import. */
-export const ICINGA_TEMPLATES = `
-template Host "generic-host" { check_command = "dummy"; max_check_attempts = 1; check_interval = 1h }
-template Service "generic-service" { max_check_attempts = 1; check_interval = 1h; retry_interval = 1h }
-`;
 export const REGION = "us-east-1";
 export const FS_ID = "fs-12345678";
 

@@ -9,6 +9,30 @@ import { join } from "node:path";
  */
 export const NAGIOS = "/usr/sbin/nagios4";
 
+/** What a site's templates provide and the examples use: a generic host and service, checked once an hour. */
+export const TEMPLATES = `
+define host {
+    name                  generic-host
+    register              0
+    max_check_attempts    1
+    check_period          24x7
+    contacts              nobody
+    notification_period   24x7
+    notification_interval 0
+}
+define service {
+    name                  generic-service
+    register              0
+    max_check_attempts    1
+    check_interval        3600
+    retry_interval        3600
+    check_period          24x7
+    contacts              nobody
+    notification_period   24x7
+    notification_interval 0
+}
+`;
+
 export interface NagiosSetup {
   /** Object definitions of the test (hosts, services); the shipped files come through cfgFiles. */
   objects: string;

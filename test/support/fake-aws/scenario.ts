@@ -132,6 +132,8 @@ export interface ImdsModel {
   scheduledEvents?: ImdsEvent[];
   /** Allow IMDSv1 (GET without token). Default false: a token is required (401 otherwise). */
   allowV1?: boolean;
+  /** An instance profile: its role name and the keys IMDS hands out for it (`iam/security-credentials/`). */
+  instanceProfile?: { role: string; accessKeyId: string; secretAccessKey: string };
 }
 
 export interface Scenario {

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { Socket } from "node:net";
 import type { AssumedRole, RequestContext } from "./context";
 import { handleAutoScaling, warmAutoScaling } from "./autoscaling";
@@ -68,10 +69,12 @@ export interface StartOptions {
   port?: number;
   /** Default "127.0.0.1". */
   host?: string;
+  /** Serve HTTPS with this PEM key and certificate (IMDS then answers over HTTPS too). */
+  tls?: { key: string; cert: string };
 }
 
 export interface FakeAws {
-  /** `http://127.0.0.1:PORT` */
+  /** `http://127.0.0.1:PORT` (`https://` when started with `tls`) */
   readonly url: string;
   readonly port: number;
   readonly scenario: Scenario;
@@ -155,16 +158,20 @@ class FakeAwsServer implements FakeAws {
   private readonly server: Server;
   private stopping: Promise<void> | undefined;
 
-  constructor(scenario: Scenario) {
+  constructor(
+    scenario: Scenario,
+    private readonly tls?: StartOptions["tls"],
+  ) {
     this.index = new ScenarioIndex(scenario);
-    this.server = createServer((req, res) => {
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       this.onRequest(req, res).catch((err: unknown) => {
         if (!res.headersSent && !res.destroyed) {
           res.writeHead(500, { "content-type": "text/plain" });
           res.end(`fake-aws internal error: ${String(err)}`);
         }
       });
-    });
+    };
+    this.server = tls ? createTlsServer(tls, onRequest) : createServer(onRequest);
     this.server.on("connection", (s: Socket) => {
       this.sockets.add(s);
       s.on("close", () => this.sockets.delete(s));
@@ -179,10 +186,14 @@ class FakeAwsServer implements FakeAws {
         const addr = this.server.address();
         if (addr === null || typeof addr === "string") return reject(new Error("fake-aws: no TCP address"));
         this.port = addr.port;
-        this.url = `http://${host.includes(":") ? `[${host}]` : host}:${addr.port}`;
+        this.url = `${this.scheme}://${host.includes(":") ? `[${host}]` : host}:${addr.port}`;
         resolve();
       });
     });
+  }
+
+  private get scheme(): string {
+    return this.tls ? "https" : "http";
   }
 
   get scenario(): Scenario {
@@ -360,7 +371,7 @@ class FakeAwsServer implements FakeAws {
         regionIndex: this.index.region(region),
         requestId,
         accountId: this.index.accountId,
-        endpoint: `http://${header(req, "host") ?? `127.0.0.1:${this.port}`}`,
+        endpoint: `${this.scheme}://${header(req, "host") ?? `127.0.0.1:${this.port}`}`,
         accessKeyId,
         principalArn,
         assumedRoles: this.rolesByKey,
@@ -477,7 +488,7 @@ class FakeAwsServer implements FakeAws {
 
 /** Starts the fake on 127.0.0.1 (random port unless given). */
 export async function startFakeAws(scenario: Scenario, options: StartOptions = {}): Promise<FakeAws> {
-  const fake = new FakeAwsServer(scenario);
+  const fake = new FakeAwsServer(scenario, options.tls);
   await fake.listen(options.port ?? 0, options.host ?? "127.0.0.1");
   return fake;
 }
