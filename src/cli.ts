@@ -16,7 +16,15 @@ export const COMMON_OPTIONS = {
     group: GENERAL,
   }),
   verbose: counter({ short: "v", help: "More detail in the long output (up to -vvv)", group: GENERAL }),
-  format: choice({ placeholder: "nagios|json", default: "nagios", help: "Plugin output, or one JSON object (same exit code)", group: GENERAL }, ["nagios", "json"] as const),
+  format: choice(
+    {
+      placeholder: "FORMAT",
+      default: "nagios",
+      help: "nagios (plugin output), json (one object) or openmetrics (Prometheus text); same exit code",
+      group: GENERAL,
+    },
+    ["nagios", "json", "openmetrics"] as const,
+  ),
   help: flag({ short: "h", help: "Show this help and exit 3", group: GENERAL }),
   version: flag({ short: "V", help: "Show the version and exit 3", group: GENERAL }),
 };

@@ -16,6 +16,13 @@ export interface Metric {
    * 50-item cap is reached; aggregate metrics never are. Checks list per-item metrics worst first.
    */
   perItem?: boolean;
+  /**
+   * What the metric measures without the item it is about (`visible` for `orders.visible`); defaults
+   * to the label. Only `--format openmetrics` uses it, as the series name.
+   */
+  name?: string;
+  /** The item a per-item metric is about, as OpenMetrics labels: `{ queue: "orders", region: "eu-west-1" }`. */
+  item?: Record<string, string>;
 }
 
 /** Labels keep to `[A-Za-z0-9_./-]` so no core or Sensu ever needs quoting. */

@@ -2,7 +2,7 @@ import { renderMetric, safeLabel } from "./metric";
 import type { Report } from "./report";
 import { stateName } from "./state";
 
-export type Format = "nagios" | "json";
+export type Format = "nagios" | "json" | "openmetrics";
 
 export const OUTPUT_LIMIT = 4096;
 const MAX_PER_ITEM_METRICS = 50;

@@ -2,6 +2,7 @@ import { helpText, readCommandLine } from "./cli";
 import type { Context } from "./context";
 import type { AnyCheck } from "./definition";
 import { CheckError, errorMessage } from "./errors";
+import { renderRunOpenMetrics } from "./openmetrics";
 import { hideUrlCredentials } from "./redact";
 import { type Format, renderJson, renderNagios } from "./render";
 import { type Report, simpleReport } from "./report";
@@ -13,6 +14,11 @@ export interface RunResult {
   exitCode: number;
 }
 
+/** A run and the report it rendered (none for --help and --version). */
+export interface ReportedRun extends RunResult {
+  report?: Report;
+}
+
 export interface RunOptions {
   env?: Readonly<Record<string, string | undefined>>;
   now?: () => Date;
@@ -20,12 +26,16 @@ export interface RunOptions {
   port?: unknown;
 }
 
-/** `--format json` is honoured even when the rest of the command line is wrong. */
+const MACHINE_FORMATS: Format[] = ["json", "openmetrics"];
+
+/** `--format json` / `openmetrics` is honoured even when the rest of the command line is wrong. */
 function requestedFormat(argv: string[]): Format {
+  let format: Format = "nagios";
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--format=json" || (argv[i] === "--format" && argv[i + 1] === "json")) return "json";
+    const value = argv[i].startsWith("--format=") ? argv[i].slice(9) : argv[i] === "--format" ? argv[i + 1] : undefined;
+    if (MACHINE_FORMATS.includes(value as Format)) format = value as Format;
   }
-  return "nagios";
+  return format;
 }
 
 function wants(argv: string[], ...flags: string[]): boolean {
@@ -33,13 +43,13 @@ function wants(argv: string[], ...flags: string[]): boolean {
   return (end === -1 ? argv : argv.slice(0, end)).some((a) => flags.includes(a));
 }
 
-function render(def: AnyCheck, report: Report, format: Format, debug: string[] = []): RunResult {
-  const stdout = def.print && report.state !== State.UNKNOWN
-    ? def.print(report, format)
-    : format === "json"
-      ? renderJson(def.name, report, debug)
-      : renderNagios(def.prefix, report, debug);
-  return { stdout: hideUrlCredentials(stdout), exitCode: report.state };
+function render(def: AnyCheck, report: Report, format: Format, started: number, debug: string[] = []): ReportedRun {
+  const exitCode = report.state;
+  // Every command, the probe included, exposes the same series: state, duration, one gauge per metric.
+  if (format === "openmetrics") return { stdout: hideUrlCredentials(renderRunOpenMetrics(def.name, report, (Date.now() - started) / 1000)), exitCode, report };
+  if (def.print && report.state !== State.UNKNOWN) return { stdout: hideUrlCredentials(def.print(report, format)), exitCode, report };
+  const stdout = format === "json" ? renderJson(def.name, report, debug) : renderNagios(def.prefix, report, debug);
+  return { stdout: hideUrlCredentials(stdout), exitCode, report };
 }
 
 function errorReport(err: unknown): Report {
@@ -53,6 +63,13 @@ function errorReport(err: unknown): Report {
  * never settles.
  */
 export async function runCheck(def: AnyCheck, argv: string[], opts: RunOptions = {}): Promise<RunResult> {
+  const { stdout, exitCode } = await runCheckWithReport(def, argv, opts);
+  return { stdout, exitCode };
+}
+
+/** runCheck, also giving the report behind the output (the gate renders every check's again). */
+export async function runCheckWithReport(def: AnyCheck, argv: string[], opts: RunOptions = {}): Promise<ReportedRun> {
+  const started = Date.now();
   let format = requestedFormat(argv);
   if (wants(argv, "-h", "--help")) return { stdout: helpText(def), exitCode: State.UNKNOWN };
   if (wants(argv, "-V", "--version")) return { stdout: `${def.name} version ${VERSION}\n`, exitCode: State.UNKNOWN };
@@ -67,14 +84,13 @@ export async function runCheck(def: AnyCheck, argv: string[], opts: RunOptions =
     verbosity = Math.min(read.common.verbose, 3);
     options = read.options;
   } catch (err) {
-    return render(def, errorReport(err), format);
+    return render(def, errorReport(err), format, started);
   }
 
   const controller = new AbortController();
   const debugLines: string[] = [];
   let stage = "starting";
   let timeoutReport: ((seconds: number) => Report) | undefined;
-  const started = Date.now();
   const deadline = started + timeoutSeconds * 1000;
   const ctx: Context = {
     signal: controller.signal,
@@ -112,12 +128,12 @@ export async function runCheck(def: AnyCheck, argv: string[], opts: RunOptions =
 
   try {
     const report = await Promise.race([evaluate(), timedOut]);
-    return render(def, report, format, debugLines);
+    return render(def, report, format, started, debugLines);
   } catch (err) {
     // An abort surfaces as whatever error the I/O layer throws; the deadline is the real cause.
     const report = controller.signal.aborted ? onDeadline() : errorReport(err);
     if (verbosity >= 3 && err instanceof Error && err.stack) debugLines.push(...err.stack.split("\n"));
-    return render(def, report, format, debugLines);
+    return render(def, report, format, started, debugLines);
   } finally {
     clearTimeout(timer);
   }

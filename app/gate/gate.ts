@@ -1,15 +1,17 @@
 import { errorMessage } from "../../src/errors";
+import type { Report } from "../../src/report";
 import { hideUrlCredentials } from "../../src/redact";
-import { runCheck } from "../../src/runner";
+import { runCheckWithReport } from "../../src/runner";
 import { State } from "../../src/state";
 import { VERSION } from "../../src/version";
 import { type FindCheck, type GateEntry, GateFileError, type GatePlan, loadPlan } from "./config";
 import { renderJson, renderJsonError } from "./format/json";
 import { renderJunit } from "./format/junit";
+import { renderGateOpenMetrics, renderGateOpenMetricsError } from "./format/openmetrics";
 import { GATE_PREFIX, renderPlain } from "./format/plain";
 import { Progress } from "./format/progress";
 import { renderTable } from "./format/table";
-import { type GateFormat, gateHelp, type GateOptions, parseGateArgs, wantsJson } from "./options";
+import { type GateFormat, gateHelp, type GateOptions, parseGateArgs, machineFormat } from "./options";
 import { type GateOutcome, outcomeOf } from "./outcome";
 import { fails, type Policy } from "./policy";
 import { type CheckResult, stateOf } from "./result";
@@ -41,23 +43,23 @@ export async function runGate(argv: string[], find: FindCheck, io: GateIo): Prom
 }
 
 async function gate(argv: string[], find: FindCheck, io: GateIo): Promise<GateResult> {
-  const json = wantsJson(argv);
+  const machine = machineFormat(argv);
   let options: GateOptions;
   try {
     options = parseGateArgs(argv);
   } catch (err) {
-    return problem(json, undefined, errorMessage(err));
+    return problem(machine, undefined, errorMessage(err));
   }
   if (options.help) return { stdout: gateHelp(), exitCode: State.UNKNOWN };
   if (options.version) return { stdout: `aws-checks gate version ${VERSION}\n`, exitCode: State.UNKNOWN };
   const file = options.file;
-  if (file === undefined) return problem(json, undefined, "no FILE: aws-checks gate FILE (see aws-checks gate --help)");
+  if (file === undefined) return problem(machine, undefined, "no FILE: aws-checks gate FILE (see aws-checks gate --help)");
 
   let plan: GatePlan;
   try {
     plan = await loadPlan(file, read(io, file), find);
   } catch (err) {
-    if (err instanceof GateFileError) return problem(json, file, err.message);
+    if (err instanceof GateFileError) return problem(machine, file, err.message);
     throw err;
   }
   const policy: Policy = { failOn: options.failOn ?? plan.failOn ?? State.WARNING };
@@ -69,13 +71,13 @@ async function gate(argv: string[], find: FindCheck, io: GateIo): Promise<GateRe
     try {
       io.touch(options.junit);
     } catch (err) {
-      return problem(json, file, `--junit: cannot write ${options.junit}: ${errorMessage(err)}`);
+      return problem(machine, file, `--junit: cannot write ${options.junit}: ${errorMessage(err)}`);
     }
   }
 
   const startedAt = io.now();
   const t0 = performance.now();
-  const progress = io.terminal && options.format !== "json" ? new Progress(plan.entries.length, io.terminal.write, io.terminal.columns) : undefined;
+  const progress = io.terminal && (options.format === "auto" || options.format === "table" || options.format === "plain") ? new Progress(plan.entries.length, io.terminal.write, io.terminal.columns) : undefined;
   const results = await mapBounded(plan.entries, concurrency, async (entry) => {
     progress?.start(entry);
     const result = await runEntry(entry, policy, io.env);
@@ -89,7 +91,7 @@ async function gate(argv: string[], find: FindCheck, io: GateIo): Promise<GateRe
     try {
       io.writeFile(options.junit, renderJunit(outcome, { hostname: io.hostname }));
     } catch (err) {
-      return problem(json, file, `--junit: cannot write ${options.junit}: ${errorMessage(err)}`);
+      return problem(machine, file, `--junit: cannot write ${options.junit}: ${errorMessage(err)}`);
     }
   }
   return { stdout: render(outcome, resolveFormat(options.format, io), io), exitCode: outcome.state };
@@ -103,15 +105,16 @@ async function runEntry(entry: GateEntry, policy: Policy, env: GateIo["env"]): P
   const started = performance.now();
   let stdout: string;
   let exitCode: number;
+  let report: Report | undefined;
   try {
-    ({ stdout, exitCode } = await runCheck(entry.def, entry.argv, { env }));
+    ({ stdout, exitCode, report } = await runCheckWithReport(entry.def, entry.argv, { env }));
   } catch (err) {
     // runCheck turns a check's errors into reports; this is the library failing, still one result.
     stdout = `${entry.def.prefix} UNKNOWN: internal error: ${errorMessage(err).split("\n")[0]}\n`;
     exitCode = State.UNKNOWN;
   }
   const state = stateOf(exitCode);
-  return { entry, state, output: stdout, durationMs: performance.now() - started, failed: fails(state, entry.allowed, policy) };
+  return { entry, state, output: stdout, report, durationMs: performance.now() - started, failed: fails(state, entry.allowed, policy) };
 }
 
 function read(io: GateIo, file: string): string {
@@ -132,6 +135,8 @@ function render(outcome: GateOutcome, format: Exclude<GateFormat, "auto">, io: G
   switch (format) {
     case "json":
       return renderJson(outcome);
+    case "openmetrics":
+      return renderGateOpenMetrics(outcome);
     case "table":
       return renderTable(outcome, { columns: io.terminal?.columns ?? 100, color: io.terminal?.color ?? false });
     default:
@@ -139,8 +144,10 @@ function render(outcome: GateOutcome, format: Exclude<GateFormat, "auto">, io: G
   }
 }
 
-function problem(json: boolean, file: string | undefined, message: string): GateResult {
-  return { stdout: json ? renderJsonError(file, message) : `${GATE_PREFIX} UNKNOWN: ${message}\n`, exitCode: State.UNKNOWN };
+function problem(machine: "json" | "openmetrics" | undefined, file: string | undefined, message: string): GateResult {
+  const stdout =
+    machine === "json" ? renderJsonError(file, message) : machine === "openmetrics" ? renderGateOpenMetricsError(message) : `${GATE_PREFIX} UNKNOWN: ${message}\n`;
+  return { stdout, exitCode: State.UNKNOWN };
 }
 
 function dryRun(plan: GatePlan, policy: Policy, concurrency: number): string {

@@ -3,7 +3,7 @@ import { renderHelp } from "../../src/help";
 import { flag, text } from "../../src/options";
 import { parseFailOn, type Policy } from "./policy";
 
-export type GateFormat = "auto" | "table" | "plain" | "json";
+export type GateFormat = "auto" | "table" | "plain" | "json" | "openmetrics";
 
 export interface GateOptions {
   file?: string;
@@ -26,14 +26,20 @@ const OPTIONS = {
     group: "Policy:",
   }),
   junit: text({ placeholder: "FILE", help: "Also write a JUnit XML report there, one testcase per check", group: "Output:" }),
-  format: text({ placeholder: "auto|table|plain|json", help: "auto (default): a table on a terminal, plugin lines otherwise", group: "Output:" }),
+  format: text({
+    placeholder: "FORMAT",
+    help:
+      "auto (default): a table on a terminal, plugin lines otherwise; table, plain, json, or openmetrics " +
+      "(every check's series labelled check=NAME, and the gate's own)",
+    group: "Output:",
+  }),
   concurrency: text({ placeholder: "N", help: "Checks run at once (default: the file's concurrency, else 16)", group: "Run:" }),
   dryRun: flag({ help: "Validate FILE and print each check's command line; run nothing", group: "Run:" }),
   help: flag({ short: "h", help: "Show this help and exit 3", group: "General:" }),
   version: flag({ short: "V", help: "Show the version and exit 3", group: "General:" }),
 };
 
-const FORMATS: GateFormat[] = ["auto", "table", "plain", "json"];
+const FORMATS: GateFormat[] = ["auto", "table", "plain", "json", "openmetrics"];
 const VALUED = new Set(["fail-on", "junit", "format", "concurrency"]);
 
 export function gateHelp(): string {
@@ -101,7 +107,12 @@ function set(out: GateOptions, name: string, value: string): void {
   }
 }
 
-/** `--format json` is honoured even when the rest of the command line is wrong. */
-export function wantsJson(argv: string[]): boolean {
-  return argv.some((a, i) => a === "--format=json" || (a === "--format" && argv[i + 1] === "json"));
+/** `--format json` or `openmetrics` is honoured even when the rest of the command line is wrong. */
+export function machineFormat(argv: string[]): "json" | "openmetrics" | undefined {
+  let found: "json" | "openmetrics" | undefined;
+  argv.forEach((a, i) => {
+    const value = a.startsWith("--format=") ? a.slice("--format=".length) : a === "--format" ? argv[i + 1] : undefined;
+    if (value === "json" || value === "openmetrics") found = value;
+  });
+  return found;
 }

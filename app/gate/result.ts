@@ -1,3 +1,4 @@
+import type { Report } from "../../src/report";
 import { State } from "../../src/state";
 import type { GateEntry } from "./config";
 
@@ -7,6 +8,8 @@ export interface CheckResult {
   state: State;
   /** The check's whole plugin output. */
   output: string;
+  /** The report behind it (its metrics feed the gate's --format openmetrics); absent if the library failed. */
+  report?: Report;
   durationMs: number;
   /** Fails the gate under the policy in force. */
   failed: boolean;

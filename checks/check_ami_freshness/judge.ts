@@ -250,6 +250,6 @@ export function metrics(judged: JudgedInstance[], rules: BackupRules): Metric[] 
     // Worst first, so the instances that matter survive the 4096-byte cut; none for an instance without an image.
     ...judged
       .filter((j) => j.ageSeconds !== undefined)
-      .map((j): Metric => ({ label: j.instance.id, value: j.ageSeconds as number, uom: "s", warning, critical, min: 0, perItem: true })),
+      .map((j): Metric => ({ label: j.instance.id, name: "backup_age", item: { region: j.instance.region, instance: j.instance.id }, value: j.ageSeconds as number, uom: "s", warning, critical, min: 0, perItem: true })),
   ];
 }

@@ -186,11 +186,12 @@ export function groupMetrics(judged: JudgedGroup[], showRegion: boolean): Metric
   for (const j of judged) {
     const label = groupLabel(j.group, showRegion);
     const max = j.group.maxSize;
+    const item = { region: j.group.region, asg: j.group.name };
     out.push(
-      { label: `${label}.in_service`, value: j.inService, warning: j.warning, critical: j.critical, min: 0, max, perItem: true },
-      { label: `${label}.desired`, value: j.group.desiredCapacity, min: 0, max, perItem: true },
-      { label: `${label}.unhealthy`, value: j.unhealthy, min: 0, perItem: true },
-      { label: `${label}.pending`, value: j.pending, min: 0, perItem: true },
+      { label: `${label}.in_service`, name: "in_service", item, value: j.inService, warning: j.warning, critical: j.critical, min: 0, max, perItem: true },
+      { label: `${label}.desired`, name: "desired", item, value: j.group.desiredCapacity, min: 0, max, perItem: true },
+      { label: `${label}.unhealthy`, name: "unhealthy", item, value: j.unhealthy, min: 0, perItem: true },
+      { label: `${label}.pending`, name: "pending", item, value: j.pending, min: 0, perItem: true },
     );
   }
   return out;

@@ -184,15 +184,15 @@ export function judge(obs: Observation, settings: JudgeSettings): Verdict {
       else facts.push(`${formatPlain(u.pct)}% used (${detail})`);
       facts.push(`answered in ${milliseconds(probe.seconds)}${probe.write?.ok ? ", write test passed" : ""}`);
       metrics.push(
-        { label: `${target.path}.used`, value: u.used, uom: "B", min: 0, max: u.size, perItem: true },
+        { label: `${target.path}.used`, name: "used", item: { mount: target.path }, value: u.used, uom: "B", min: 0, max: u.size, perItem: true },
         {
-          label: `${target.path}.used_pct`, value: u.pct, uom: "%", min: 0, max: 100, perItem: true,
+          label: `${target.path}.used_pct`, name: "used", item: { mount: target.path }, value: u.pct, uom: "%", min: 0, max: 100, perItem: true,
           warning: settings.thresholds.warning, critical: settings.thresholds.critical,
         },
       );
     }
     if (probe.kind !== "broken") {
-      metrics.push({ label: `${target.path}.probe`, value: roundSeconds(probe.seconds), uom: "s", min: 0, perItem: true });
+      metrics.push({ label: `${target.path}.probe`, name: "probe", item: { mount: target.path }, value: roundSeconds(probe.seconds), uom: "s", min: 0, perItem: true });
     }
   }
 

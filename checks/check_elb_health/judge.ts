@@ -102,9 +102,10 @@ export function metrics(judged: JudgedLoadBalancer[], rules: HealthRules, showRe
   for (const j of judged) {
     const label = showRegion ? `${j.lb.region}/${j.lb.name}` : j.lb.name;
     const { warning, critical } = rules.thresholds;
+    const item = { region: j.lb.region, load_balancer: j.lb.name };
     out.push(
-      { label: `${label}.in_service`, value: j.inService, warning, critical, min: 0, max: j.registered, perItem: true },
-      { label: `${label}.out_of_service`, value: j.outOfService, min: 0, max: j.registered, perItem: true },
+      { label: `${label}.in_service`, name: "in_service", item, value: j.inService, warning, critical, min: 0, max: j.registered, perItem: true },
+      { label: `${label}.out_of_service`, name: "out_of_service", item, value: j.outOfService, min: 0, max: j.registered, perItem: true },
     );
   }
   return out;

@@ -188,13 +188,14 @@ export function metrics(judged: JudgedQueue[], rules: QueueRules): Metric[] {
   // Worst first, so the queues that matter survive the 4096-byte cut.
   for (const j of judged) {
     const q = j.reading;
+    const item = { region: q.region, queue: q.name };
     out.push(
-      { label: `${j.label}.visible`, value: q.visible, warning: rules.visible.warning, critical: rules.visible.critical, min: 0, perItem: true },
-      { label: `${j.label}.in_flight`, value: q.inFlight, warning: rules.inFlight.warning, critical: rules.inFlight.critical, min: 0, perItem: true },
-      { label: `${j.label}.delayed`, value: q.delayed, min: 0, perItem: true },
+      { label: `${j.label}.visible`, name: "visible", item, value: q.visible, warning: rules.visible.warning, critical: rules.visible.critical, min: 0, perItem: true },
+      { label: `${j.label}.in_flight`, name: "in_flight", item, value: q.inFlight, warning: rules.inFlight.warning, critical: rules.inFlight.critical, min: 0, perItem: true },
+      { label: `${j.label}.delayed`, name: "delayed", item, value: q.delayed, min: 0, perItem: true },
     );
     if (q.dlq?.visible !== undefined) {
-      out.push({ label: `${j.label}.dlq`, value: q.dlq.visible, warning: rules.dlq.warning, critical: rules.dlq.critical, min: 0, perItem: true });
+      out.push({ label: `${j.label}.dlq`, name: "dlq", item, value: q.dlq.visible, warning: rules.dlq.warning, critical: rules.dlq.critical, min: 0, perItem: true });
     }
   }
   return out;

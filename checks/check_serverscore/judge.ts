@@ -86,7 +86,7 @@ export function fleetReport(results: HostResult[], rules: FleetRules): Report {
       ...SCORE_RANGE,
     });
   }
-  for (const s of scored) metrics.push({ label: `${s.target.label}.score`, value: s.answer.score, ...judged, ...SCORE_RANGE, perItem: true });
+  for (const s of scored) metrics.push({ label: `${s.target.label}.score`, name: "score", item: { host: s.target.label }, value: s.answer.score, ...judged, ...SCORE_RANGE, perItem: true });
 
   return makeReport({ state, summary: summarize(results.length, scored, avg, unreachable, rules), findings, metrics });
 }

@@ -21,7 +21,12 @@ export default defineCheck({
     ctx.stage("reading load and memory");
     const sample = await host.sample(o.components.some((c) => c !== "load"), ctx.signal);
     const result = scoreHost(sample, o.window, o.components);
-    return { ...makeReport({ summary: String(result.score), state: State.OK }), data: result };
+    // The metrics serve --format openmetrics only: print() writes the bare score or the JSON.
+    const metrics = [
+      { label: "score", value: result.score, min: 1, max: 100 },
+      { label: "load_per_cpu", value: result.load_per_cpu, min: 0 },
+    ];
+    return { ...makeReport({ summary: String(result.score), state: State.OK, metrics }), data: result };
   },
 
   print(report, format) {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { type FakeAws, type Instance, type Scenario, makeImagesFor, startFakeAws } from "../support/fake-aws/index";
+import { expectPerfdataAsSamples, expectRunSeries, parseOpenMetrics, promtool } from "../support/openmetrics";
 import { BIN_DIR, binaryPath, runBinary } from "../support/run-binary";
 import { findAll, junitProblems, parseXml } from "../unit/gate-xml";
 
@@ -139,6 +140,28 @@ describe("aws-checks gate (compiled binary)", () => {
     expect(existsSync(join(BIN_DIR, "gate"))).toBe(false);
     const usage = await runBinary("aws-checks", ["--help"]);
     expect(usage.stdout).toMatch(/^ {2}aws-checks gate FILE {2}\S/m);
+  });
+
+  it("--format openmetrics: every command's series labelled with its check, the gate's own; promtool accepts it", async () => {
+    const { entries, expected } = everyCommand();
+    const file = writeGate("every-om.yaml", { checks: entries });
+    const before = JSON.parse((await gate([file, "--format", "json"])).stdout);
+    const r = await gate([file, "--format", "openmetrics"]);
+    const after = JSON.parse((await gate([file, "--format", "json"])).stdout);
+    expect(r.stderr).toBe("");
+    expect(r.exitCode).toBe(2);
+    expect(promtool(r.stdout)).toEqual({ exitCode: 0, output: "" });
+    const samples = parseOpenMetrics(r.stdout);
+    expectRunSeries(samples, "gate", 2);
+    const code = { OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3 } as const;
+    for (const entry of entries) {
+      const name = entry.name as string;
+      const own = samples.filter((s) => s.labels.check === name);
+      expectRunSeries(own, entry.command as string, code[expected[name] as keyof typeof code], { check: name });
+      const [b, a] = [before, after].map((o) => (o.checks as JsonCheck[]).find((c) => c.name === name)!.output);
+      // Each check's perfdata, as its plugin output in the JSON runs just before and after shows it.
+      if (b.includes("|")) expectPerfdataAsSamples(entry.command as string, own, b, a, [/\.probe$/]);
+    }
   });
 
   it("runs every command of the suite against the fake endpoint and local mounts: JSON and a valid JUnit file", async () => {

@@ -17,8 +17,8 @@ template Host "generic-host" { check_command = "dummy"; max_check_attempts = 1; 
 template Service "generic-service" { max_check_attempts = 1; check_interval = 1h; retry_interval = 1h }
 `;
 const NODE = "testnode";
-const API_USER = "root";
-const API_PASSWORD = "aws-checks-test";
+export const API_USER = "root";
+export const API_PASSWORD = "aws-checks-test";
 
 export interface IcingaSetup {
   /** Files included after the base configuration (shipped CheckCommands, examples). */
@@ -54,9 +54,10 @@ export interface RunningIcinga {
   stop(): Promise<void>;
 }
 
-function defines(dir: string): string[] {
+export function defines(dir: string): string[] {
   const paths: Record<string, string> = {
     ConfigDir: "etc",
+    ZonesDir: "etc/zones.d",
     DataDir: "data",
     CacheDir: "cache",
     LogDir: "log",
@@ -75,7 +76,7 @@ function defines(dir: string): string[] {
   ];
 }
 
-function makeDirs(dir: string): void {
+export function makeDirs(dir: string): void {
   for (const d of ["etc", "data/certs", "cache", "log", "spool/tmp", "run"]) mkdirSync(join(dir, d), { recursive: true });
 }
 
@@ -106,14 +107,19 @@ function daemonArgs(dir: string, extra: string[]): string[] {
   return ["daemon", ...defines(dir), "-c", join(dir, "etc", "icinga2.conf"), ...extra];
 }
 
+/** `icinga2 daemon -C` on the config already written in `dir`. */
+export function checkConfig(dir: string): { ok: boolean; output: string } {
+  const r = spawnSync(ICINGA2, daemonArgs(dir, ["-C"]), { encoding: "utf8", timeout: 60_000, env: { PATH: process.env.PATH } });
+  return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
+}
+
 /** `icinga2 daemon -C`: what an operator runs after installing the files. */
 export function validateIcinga(setup: IcingaSetup): { ok: boolean; output: string } {
   const dir = mkdtempSync("/tmp/aws-checks-icinga-");
   try {
     makeDirs(dir);
     writeFileSync(join(dir, "etc", "icinga2.conf"), baseConfig(setup));
-    const r = spawnSync(ICINGA2, daemonArgs(dir, ["-C"]), { encoding: "utf8", timeout: 60_000, env: { PATH: process.env.PATH } });
-    return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
+    return checkConfig(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -128,7 +134,7 @@ function makeCerts(dir: string): void {
   copyFileSync(join(dir, "data", "ca", "ca.crt"), join(certs, "ca.crt"));
 }
 
-async function stopGroup(child: ChildProcess): Promise<void> {
+export async function stopGroup(child: ChildProcess): Promise<void> {
   if (child.pid === undefined) return;
   const signalGroup = (sig: NodeJS.Signals | 0) => {
     try {
@@ -147,7 +153,7 @@ async function stopGroup(child: ChildProcess): Promise<void> {
   signalGroup("SIGKILL");
 }
 
-function call(port: number, method: "GET" | "POST", path: string, payload?: unknown): Promise<unknown> {
+export function call(port: number, method: "GET" | "POST", path: string, payload?: unknown): Promise<unknown> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -178,7 +184,8 @@ function call(port: number, method: "GET" | "POST", path: string, payload?: unkn
 
 const get = (port: number, path: string) => call(port, "GET", path);
 
-interface ServiceObject {
+/** A service as /v1/objects/services returns it, with the attributes the tests ask for. */
+export interface ServiceObject {
   attrs: {
     host_name: string;
     name: string;
@@ -188,8 +195,39 @@ interface ServiceObject {
       output: string;
       performance_data?: string[];
       command: string[] | string;
+      /** The endpoint that ran the check. */
+      check_source: string;
     };
   };
+}
+
+/** A service's last check result as the tests read it (call only when it has one). */
+export function resultOf(attrs: ServiceObject["attrs"]): CheckResult & { checkSource: string } {
+  const r = attrs.last_check_result!;
+  return {
+    host: attrs.host_name,
+    service: attrs.name,
+    state: r.state,
+    exitStatus: r.exit_status,
+    output: r.output,
+    perfdata: r.performance_data ?? [],
+    command: Array.isArray(r.command) ? r.command : [r.command],
+    checkSource: r.check_source,
+  };
+}
+
+/** Starts `icinga2 daemon` on the config in `dir`, keeping the tail of what it prints for error messages. */
+export function spawnDaemon(dir: string, extra: string[], env: Record<string, string>): { child: ChildProcess; log: () => string } {
+  // setsid: its own process group, so stopGroup() reaches all three icinga2 processes and running plugins.
+  const child = spawn("setsid", [ICINGA2, ...daemonArgs(dir, extra)], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", HOME: dir, ...env },
+  });
+  let log = "";
+  const keep = (d: Buffer) => (log = (log + d).slice(-20000));
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  return { child, log: () => log };
 }
 
 export async function startIcinga(setup: IcingaSetup): Promise<RunningIcinga> {
@@ -198,15 +236,7 @@ export async function startIcinga(setup: IcingaSetup): Promise<RunningIcinga> {
   makeCerts(dir);
   const port = await freePort();
   writeFileSync(join(dir, "etc", "icinga2.conf"), baseConfig(setup, { port }));
-  // setsid: its own process group, so stop() reaches all three icinga2 processes and running plugins.
-  const child = spawn("setsid", [ICINGA2, ...daemonArgs(dir, ["-x", "warning"])], {
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", HOME: dir, ...setup.env },
-  });
-  let log = "";
-  const keep = (d: Buffer) => (log = (log + d).slice(-6000));
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
+  const { child, log } = spawnDaemon(dir, ["-x", "warning"], setup.env ?? {});
 
   const running: RunningIcinga = {
     dir,
@@ -218,7 +248,7 @@ export async function startIcinga(setup: IcingaSetup): Promise<RunningIcinga> {
       let lastError = "";
       let rescheduled = false;
       for (;;) {
-        if (child.exitCode !== null) throw new Error(`icinga2 exited ${child.exitCode}:\n${log}`);
+        if (child.exitCode !== null) throw new Error(`icinga2 exited ${child.exitCode}:\n${log()}`);
         try {
           // Icinga spreads first checks over the check interval; ask for all of them now instead.
           if (!rescheduled) {
@@ -232,15 +262,7 @@ export async function startIcinga(setup: IcingaSetup): Promise<RunningIcinga> {
           for (const { attrs } of body.results) {
             const r = attrs.last_check_result;
             if (!r) continue;
-            latest.set(`${attrs.host_name}!${attrs.name}`, {
-              host: attrs.host_name,
-              service: attrs.name,
-              state: r.state,
-              exitStatus: r.exit_status,
-              output: r.output,
-              perfdata: r.performance_data ?? [],
-              command: Array.isArray(r.command) ? r.command : [r.command],
-            });
+            latest.set(`${attrs.host_name}!${attrs.name}`, resultOf(attrs));
           }
           if (services.every((s) => latest.has(s))) return latest;
         } catch (err) {
@@ -249,7 +271,7 @@ export async function startIcinga(setup: IcingaSetup): Promise<RunningIcinga> {
         }
         if (Date.now() > until) {
           const missing = services.filter((s) => !latest.has(s));
-          throw new Error(`no result after ${timeoutMs} ms for: ${missing.join(", ")} (${lastError})\n${log}`);
+          throw new Error(`no result after ${timeoutMs} ms for: ${missing.join(", ")} (${lastError})\n${log()}`);
         }
         await new Promise((r) => setTimeout(r, 250));
       }

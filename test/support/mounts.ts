@@ -63,7 +63,8 @@ export class MountNamespace {
     throw new Error("unshare -m did not enter a new mount namespace");
   }
 
-  private nsenter(argv: string[]): string[] {
+  /** nsenter's arguments that run `argv` inside the namespace (for daemons a test starts there). */
+  nsenter(argv: string[]): string[] {
     return ["-t", String(this.pid), "-m", "--", ...argv];
   }
 

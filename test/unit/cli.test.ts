@@ -73,7 +73,7 @@ describe("usage errors: exit 3, one line naming the problem", () => {
     [["--warning"], "--warning: missing value"],
     [["--value", "1", "-t"], "--timeout: missing value"],
     [["--format"], "--format: missing value"],
-    [["--format", "xml"], "--format: expected nagios, json, got 'xml'"],
+    [["--format", "xml"], "--format: expected nagios, json, openmetrics, got 'xml'"],
     [["-t", "0"], "--timeout: expected a positive number, got '0'"],
     [["-t", "soon"], "--timeout: expected a positive number, got 'soon'"],
     [["--value", "x"], "--value: expected a number, got 'x'"],

@@ -4,6 +4,7 @@ import { type GateIo, runGate } from "../../app/gate/gate";
 import { mapBounded } from "../../src/concurrency";
 import { fails, gateState } from "../../app/gate/policy";
 import { State } from "../../src/state";
+import { expectPerfdataAsSamples, expectRunSeries, parseOpenMetrics, promtool } from "../support/openmetrics";
 import { findAll, junitProblems, parseXml } from "./gate-xml";
 
 /** An in-memory gate: files in a map, no terminal unless asked. */
@@ -248,10 +249,52 @@ describe("running a gate in-process", () => {
   });
 });
 
+describe("--format openmetrics", () => {
+  const level = (name: string, value: number, extra = "") => gauge(name, value, extra).replace("check_gauge", "check_level");
+  const yaml = `checks:\n${level("fine", 5)}${level("hot", 25)}${level("warm", 15, "    allow: warning\n")}`;
+
+  it("every check's series labelled with its name, the gate's own; promtool accepts it", async () => {
+    const om = await gate(yaml, "--format", "openmetrics");
+    const json = JSON.parse((await gate(yaml, "--format", "json")).stdout);
+    expect(om.exitCode).toBe(State.CRITICAL);
+    expect(promtool(om.stdout)).toEqual({ exitCode: 0, output: "" });
+    const samples = parseOpenMetrics(om.stdout);
+    expectRunSeries(samples, "gate", State.CRITICAL);
+    for (const check of json.checks as { name: string; exitCode: number; output: string }[]) {
+      const own = samples.filter((s) => s.labels.check === check.name);
+      expectRunSeries(own, "check_level", check.exitCode, { check: check.name });
+      expect(expectPerfdataAsSamples("check_level", own, check.output, check.output)).toBe(1);
+    }
+    expect(om.stdout).toContain('aws_checks_check_level_value{check="hot"} 25\n');
+    expect(om.stdout).toContain('aws_checks_check_level_value_critical{check="hot",bound="upper"} 20\n');
+    // The allowed WARNING passes, the CRITICAL fails the gate.
+    expect(om.stdout).toContain('aws_checks_gate_check_failed{check="warm"} 0\n');
+    expect(om.stdout).toContain('aws_checks_gate_check_failed{check="hot"} 1\n');
+  });
+
+  it("every perfdata item of the gate's plugin output is a sample of its own (run times move between runs)", async () => {
+    const plain = await gate(yaml, "--format", "plain");
+    const samples = parseOpenMetrics((await gate(yaml, "--format", "openmetrics")).stdout).filter((s) => s.labels.command === undefined || s.labels.command === "gate");
+    expect(expectPerfdataAsSamples("gate", samples, plain.stdout, plain.stdout, [/(^|\.)time$/])).toBe(10);
+    expect(samples.find((s) => s.name === "aws_checks_gate_failed")?.value).toBe(1);
+  });
+
+  it.each([[["--format", "openmetrics", "--bogus"]], [["--format=openmetrics"]]])("a gate that cannot start %j is an exposition with state 3", async (args) => {
+    const io = memoryIo({});
+    const r = await runGate(args, findFixture, io);
+    expect(r.exitCode).toBe(3);
+    expect(promtool(r.stdout)).toEqual({ exitCode: 0, output: "" });
+    expect(parseOpenMetrics(r.stdout).map((s) => [s.name, s.labels, s.value])).toEqual([
+      ["aws_checks_state", { command: "gate" }, 3],
+      ["aws_checks_duration_seconds", { command: "gate" }, 0],
+    ]);
+  });
+});
+
 describe("the gate's own command line", () => {
   it.each([
     [["--fail-on", "ok"], "GATE UNKNOWN: --fail-on: expected warning, critical or unknown, got 'ok'\n"],
-    [["--format=xml"], "GATE UNKNOWN: --format: expected auto, table, plain, json, got 'xml'\n"],
+    [["--format=xml"], "GATE UNKNOWN: --format: expected auto, table, plain, json, openmetrics, got 'xml'\n"],
     [["--junit"], "GATE UNKNOWN: --junit: missing value\n"],
     [["--bogus"], "GATE UNKNOWN: unknown option '--bogus'\n"],
     [["-x"], "GATE UNKNOWN: unknown option '-x'\n"],

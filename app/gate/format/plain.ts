@@ -17,7 +17,7 @@ export function renderPlain(outcome: GateOutcome): string {
     state: outcome.state,
     summary: headline(outcome),
     findings: displayOrder(outcome.results).map((r) => finding(r, outcome)),
-    metrics: metrics(outcome),
+    metrics: gateMetrics(outcome),
   };
   return renderNagios(GATE_PREFIX, report);
 }
@@ -28,7 +28,8 @@ function finding(result: CheckResult, outcome: GateOutcome): Finding {
   return { state: result.state, text: `${result.entry.name}: ${summaryOf(result.output)} (${detail})` };
 }
 
-function metrics(outcome: GateOutcome): Metric[] {
+/** The gate's own metrics: counts by state, its run time and each check's. */
+export function gateMetrics(outcome: GateOutcome): Metric[] {
   const count = (state: State) => outcome.results.filter((r) => r.state === state).length;
   return [
     { label: "checks", value: outcome.results.length, min: 0 },
@@ -41,6 +42,14 @@ function metrics(outcome: GateOutcome): Metric[] {
     // Each check's own duration, slowest first: what to look at when a gate gets slow.
     ...[...outcome.results]
       .sort((a, b) => b.durationMs - a.durationMs)
-      .map((r): Metric => ({ label: `${r.entry.name}.time`, value: Math.round(r.durationMs) / 1000, uom: "s", min: 0, perItem: true })),
+      .map((r): Metric => ({
+        label: `${r.entry.name}.time`,
+        name: "time",
+        item: { check: r.entry.name },
+        value: Math.round(r.durationMs) / 1000,
+        uom: "s",
+        min: 0,
+        perItem: true,
+      })),
   ];
 }
