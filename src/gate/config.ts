@@ -3,6 +3,7 @@ import { AWS_OPTIONS } from "../aws/options";
 import { allOptions, normalizeArgv, parseArgs, positiveNumber } from "../cli";
 import type { AnyCheck } from "../definition";
 import { errorMessage } from "../errors";
+import { safeLabel } from "../metric";
 import { parseState, State } from "../state";
 import { parseFailOn, type Policy } from "./policy";
 import { parseYaml, YamlError, type YamlValue } from "./yaml-tree";
@@ -72,12 +73,21 @@ export async function loadPlan(file: string, text: string, find: FindCheck): Pro
   }
 
   const entries: GateEntry[] = [];
-  const seen = new Map<string, number>();
+  const seen = new Map<string, GateEntry>();
+  const labels = new Map<string, GateEntry>();
   for (const [i, node] of checks.items.entries()) {
     const entry = await readEntry(node, i + 1, { shared, defaultTimeout, find, at });
     const earlier = seen.get(entry.name);
-    if (earlier !== undefined) throw at(entry.line, `check '${entry.name}': the name is already used on line ${earlier}`);
-    seen.set(entry.name, entry.line);
+    if (earlier !== undefined) throw at(entry.line, `check '${entry.name}': the name is already used on line ${earlier.line}`);
+    // Each entry's perfdata label is `<name>.time` made safe; `web lb` and `web_lb` would both graph as
+    // `web_lb.time`, so such a file is refused rather than renamed behind the user's back.
+    const label = timeLabel(entry.name);
+    const clash = labels.get(label);
+    if (clash !== undefined) {
+      throw at(entry.line, `check '${entry.name}': gives the same perfdata label '${label}' as check '${clash.name}' on line ${clash.line}; rename one of them`);
+    }
+    seen.set(entry.name, entry);
+    labels.set(label, entry);
     entries.push(entry);
   }
 
@@ -87,6 +97,11 @@ export async function loadPlan(file: string, text: string, find: FindCheck): Pro
     failOn,
     entries,
   };
+}
+
+/** The perfdata label of one entry's duration in the gate's plugin output. */
+export function timeLabel(name: string): string {
+  return safeLabel(`${name}.time`);
 }
 
 type At = (line: number | undefined, message: string) => GateFileError;

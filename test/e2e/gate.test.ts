@@ -255,6 +255,9 @@ describe("aws-checks gate (compiled binary)", () => {
       ["bad-range.yaml", /^GATE UNKNOWN: \S+bad-range\.yaml:7: check 'load': --warning: /],
       ["bad-key.yaml", /^GATE UNKNOWN: \S+bad-key\.yaml:8: check 'events-prod': unknown key 'timout' \(known: name, command, args, timeout, allow\)$/],
       ["duplicate-name.yaml", /^GATE UNKNOWN: \S+duplicate-name\.yaml:7: check 'events': the name is already used on line 4$/],
+      ["unknown-alias.yaml", /^GATE UNKNOWN: \S+unknown-alias\.yaml:8: YAML error: alias \*commmon names no anchor defined before it$/],
+      ["unknown-tag.yaml", /^GATE UNKNOWN: \S+unknown-tag\.yaml:7: YAML error: Unresolved tag: tag:yaml\.org,2002:seqq/],
+      ["same-label.yaml", /^GATE UNKNOWN: \S+same-label\.yaml:8: check 'web_lb': gives the same perfdata label 'web_lb\.time' as check 'web lb' on line 5; rename one of them$/],
     ])("%s", async (name, message) => {
       const file = join(FIXTURES, "bad", name);
       const r = await runBinary("aws-checks", ["gate", file], { env: fake.env(), killAfterMs: 10_000 });
@@ -276,6 +279,14 @@ describe("aws-checks gate (compiled binary)", () => {
       const ok = await runBinary("aws-checks", ["gate", join(FIXTURES, "good.yaml"), "--junit", join(dir, "good.xml")], { env: fake.env() });
       expect(ok.exitCode).toBe(0);
       expect(junitProblems(parseXml(readFileSync(join(dir, "good.xml"), "utf8")))).toEqual([]);
+    });
+
+    it("--dry-run refuses a mistyped alias as well, instead of listing the entry with no arguments", async () => {
+      const r = await runBinary("aws-checks", ["gate", join(FIXTURES, "bad", "unknown-alias.yaml"), "--dry-run"], { env: fake.env() });
+      expect(r.stderr).toBe("");
+      expect(r.exitCode).toBe(3);
+      expect(r.stdout).toMatch(/^GATE UNKNOWN: \S+unknown-alias\.yaml:8: YAML error: alias \*commmon/);
+      expect(fake.calls).toHaveLength(0);
     });
 
     it("--format json shapes the error too", async () => {

@@ -1,4 +1,5 @@
 import type { Metric } from "../../metric";
+import { timeLabel } from "../config";
 import { renderNagios } from "../../render";
 import type { Finding, Report } from "../../report";
 import { State } from "../../state";
@@ -41,6 +42,6 @@ function metrics(outcome: GateOutcome): Metric[] {
     // Each check's own duration, slowest first: what to look at when a gate gets slow.
     ...[...outcome.results]
       .sort((a, b) => b.durationMs - a.durationMs)
-      .map((r): Metric => ({ label: `${r.entry.name}.time`, value: Math.round(r.durationMs) / 1000, uom: "s", min: 0, perItem: true })),
+      .map((r): Metric => ({ label: timeLabel(r.entry.name), value: Math.round(r.durationMs) / 1000, uom: "s", min: 0, perItem: true })),
   ];
 }
