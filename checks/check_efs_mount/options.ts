@@ -42,7 +42,7 @@ export const OPTIONS: Record<string, OptionSpec> = {
   "no-fstab-check": { type: "boolean", group: WHAT, describe: "Skip the fstab audit (default: a missing entry, a missing _netdev on a network type, or noauto is WARNING)" },
   "probe-timeout": { type: "string", placeholder: "SECONDS", group: HOW, describe: `A mount that does not answer statfs and a directory read in time is CRITICAL, not responding (default ${DEFAULTS.probeTimeout})` },
   "write-test": { type: "boolean", group: HOW, describe: "Also create, write, read back and delete a uniquely named file there" },
-  "read-only-ok": { type: "boolean", group: HOW, describe: "A read-only mount (ro option or EROFS/EACCES in the write test) is not an error" },
+  "read-only-ok": { type: "boolean", group: HOW, describe: "A read-only mount (ro option or EROFS in the write test) is not an error" },
   ...thresholdOptions({ warning: "Range on used percent, e.g. 80 (WARNING above 80%)", critical: "Range on used percent, e.g. 95" }),
   mountinfo: { type: "string", placeholder: "FILE", group: FILES, describe: `Mount table to read (default ${DEFAULTS.mountinfo})` },
   fstab: { type: "string", placeholder: "FILE", group: FILES, describe: `fstab to audit (default ${DEFAULTS.fstab})` },

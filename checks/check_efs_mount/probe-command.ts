@@ -9,6 +9,7 @@ import type { CheckDefinition } from "../../src/definition";
 import { UsageError } from "../../src/errors";
 import { makeReport } from "../../src/report";
 import { State } from "../../src/state";
+import { gatherAccess, type WriteAccess } from "./access";
 
 /** The hidden command check_efs_mount re-executes itself as, so that a hung mount blocks only a child. */
 export const PROBE_COMMAND = "__mount-probe";
@@ -23,7 +24,7 @@ export interface FsError {
 export interface ProbeAnswer {
   statfs?: { type: number; bsize: number; blocks: number; bfree: number; bavail: number };
   error?: FsError;
-  write?: { ok: true } | ({ ok: false } & FsError);
+  write?: { ok: true } | ({ ok: false; access?: WriteAccess } & FsError);
   ms: number;
 }
 
@@ -55,7 +56,10 @@ function writeTest(dir: string): NonNullable<ProbeAnswer["write"]> {
     created = false;
     return { ok: true };
   } catch (err) {
-    return { ok: false, ...fsError(op, err) };
+    const error = fsError(op, err);
+    // Refused by permissions, not by a read-only file system: say who was refused where, and why.
+    if (op === "create" && (error.code === "EACCES" || error.code === "EPERM")) return { ok: false, ...error, access: gatherAccess(dir) };
+    return { ok: false, ...error };
   } finally {
     if (created) {
       try {
