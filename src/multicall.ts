@@ -1,6 +1,8 @@
 import { basename } from "node:path";
 import type { CommandEntry } from "./definition";
 import { HELP_WIDTH, wrap } from "./help";
+import { renderNagios } from "./render";
+import { makeReport } from "./report";
 import { exitOnCrash, main, silenceStderr, writeStdout } from "./runner";
 import { State } from "./state";
 import { VERSION } from "./version";
@@ -80,7 +82,8 @@ export async function runMulticall(
   } else if (first === undefined || first === "--help" || first === "-h") {
     out = usage(commands, subcommands);
   } else {
-    out = `AWS-CHECKS UNKNOWN: unknown command '${first}' (see ${SELF} --list)\n`;
+    // Through the renderer like every plugin line: a 100 kB or multi-line name is cut, never echoed whole.
+    out = renderNagios("AWS-CHECKS", makeReport({ state: State.UNKNOWN, summary: `unknown command '${first}' (see ${SELF} --list)` }));
   }
   writeStdout(out);
   process.exit(code);
