@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MountNamespace, pgrep } from "../support/mounts";
 import { firstLine, perfdata } from "../support/run-binary";
+import { lateBy } from "../support/timing";
 
 // Real mounts in a private mount namespace: tmpfs, a loop-mounted ext4 image, bind mounts and FUSE
 // bindfs stopped (hung) or killed (stale). Runs as root; without root MountNamespace.create throws.
@@ -107,7 +108,7 @@ describe("check_efs_mount on real mounts", () => {
     expect(perfdata(c.stdout).get(`${mnt}.used`)).toBe(`${atCrit.used}B;;;0;${atCrit.size}`);
   });
 
-  it("crit-hung: a FUSE mount whose daemon is stopped is 'not responding' within probe timeout + 0.5 s, no probe left", async () => {
+  it("crit-hung: a FUSE mount whose daemon is stopped is 'not responding' at the probe timeout, no probe left", async () => {
     const src = await dir("hung-src");
     const mnt = await dir("hung");
     const daemon = await ns.bindfs(src, mnt);
@@ -128,8 +129,8 @@ describe("check_efs_mount on real mounts", () => {
       expect(r.stdout).toContain(`[CRITICAL] ${healthy}: wrong type tmpfs, expected fuse`);
       expect(perfdata(r.stdout).get(`${healthy}.used_pct`)).toBe("0%;;;0;100");
       expect(perfdata(r.stdout).get(`${mnt}.probe`)).toMatch(/^1\.\d+s;;;0$/);
-      expect(r.ms).toBeLessThan(1000 + 500);
-      console.log(`hung mount answered in ${r.ms} ms with --probe-timeout 1`);
+      // The hung probe would hold the check until killed; how close to 1 s it answers: bench/efs-hung.sh.
+      expect(r.ms).toBeLessThan(lateBy(1000));
       expect(await probesLeft(ns.dir)).toEqual([]);
     } finally {
       process.kill(daemon, "SIGCONT");
@@ -142,10 +143,10 @@ describe("check_efs_mount on real mounts", () => {
     const daemon = await ns.bindfs(src, mnt);
     process.kill(daemon, "SIGSTOP");
     try {
-      const r = await ns.check(CHECK, ["--mount-point", mnt, "--type", "fuse", "--no-fstab-check", "--probe-timeout", "5", "-t", "1"]);
+      const r = await ns.check(CHECK, ["--mount-point", mnt, "--type", "fuse", "--no-fstab-check", "--probe-timeout", "15", "-t", "1"]);
       expect(r.exitCode).toBe(2);
       expect(firstLine(r.stdout)).toBe(`MOUNT CRITICAL: ${mnt} not responding: no answer within the 1s deadline (-t)`);
-      expect(r.ms).toBeLessThan(1000 + 500);
+      expect(r.ms).toBeLessThan(lateBy(1000)); // not the 15 s probe timeout, nor a hang
       expect(await probesLeft(ns.dir)).toEqual([]);
     } finally {
       process.kill(daemon, "SIGCONT");
