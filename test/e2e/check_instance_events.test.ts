@@ -159,7 +159,7 @@ describe("--self through IMDSv2", () => {
       },
     });
     const r = await runBinary("check_instance_events", ["--self"], {
-      env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: fake.url, AWS_EC2_METADATA_DISABLED: "false" },
+      env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: fake.url, AWS_EC2_METADATA_DISABLED: "false", AWS_METADATA_SERVICE_TIMEOUT: "10" },
     });
     expect(r.exitCode).toBe(2);
     expect(r.stdout).toMatch(/\[CRITICAL\] i-0abc12345678def01 system-reboot at .*, in 1d 1[12]h/);
@@ -172,6 +172,18 @@ describe("--self through IMDSv2", () => {
     });
     expect(r.exitCode).toBe(3);
     expect(r.stdout).toMatch(/^EVENTS UNKNOWN: instance metadata \(IMDSv2\) did not answer/);
+  });
+
+  it("waits AWS_METADATA_SERVICE_TIMEOUT seconds for a slow IMDS when that is longer than its own 1 s", async () => {
+    fake.setScenario({ regions: { [REGION]: { instances: [] } }, imds: { region: REGION, instanceId: "i-0abc12345678def01" } });
+    fake.inject({ service: "imds", kind: "hang" });
+    const r = await runBinary("check_instance_events", ["--self", "-t", "10"], {
+      env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: fake.url, AWS_EC2_METADATA_DISABLED: "false", AWS_METADATA_SERVICE_TIMEOUT: "2" },
+    });
+    expect(r.exitCode).toBe(3);
+    expect(r.stdout).toMatch(/^EVENTS UNKNOWN: instance metadata \(IMDSv2\) did not answer \S+ within 2000 ms/);
+    expect(r.ms).toBeGreaterThanOrEqual(1950);
+    fake.clearFaults();
   });
 });
 

@@ -12,12 +12,13 @@ import { type BinaryResult, runBinary } from "../support/run-binary";
  * whatever is typed, the answer is plugin output (exit 0–3, nothing on stderr, a first line
  * `PREFIX STATE: text`, at most 4096 bytes) before the run's deadline. The options come from each
  * command's own --help, so a new option is fuzzed without touching this file. Fixed seed and bounded
- * runs: the same cases on every machine, in about a minute on a loaded 2-core runner.
+ * runs: the same cases on every machine, a few minutes at most on a loaded 2-core runner (hence the
+ * generous per-test timeouts: they bound a run of many spawns, not the speed of one).
  */
 
 const SEED = 20_261_130;
-const RUNS_PER_COMMAND = 14;
-const GATE_RUNS = 30;
+const RUNS_PER_COMMAND = 10;
+const GATE_RUNS = 20;
 /** Every run gets `-t` this many seconds, so a case that waits on something is cut off by the check. */
 const DEADLINE_S = 3;
 /** The harness kills a run only this long after its deadline: a loaded machine never gets near it. */
@@ -143,7 +144,7 @@ function run(command: string, args: string[]): Promise<BinaryResult> {
 }
 
 describe("any command line gives plugin output within the deadline (property, compiled binaries)", () => {
-  it.concurrent.each(Object.keys(PREFIXES))("%s", async (command) => {
+  it.each(Object.keys(PREFIXES))("%s", async (command) => {
     const options = optionsOf.get(command)!;
     // Through the symlink, or as `aws-checks COMMAND …`: the multi-call entry must behave the same.
     const invocation = fc.record({ viaMulticall: fc.boolean(), words: fc.array(word(options), { maxLength: 6 }) });
@@ -155,7 +156,7 @@ describe("any command line gives plugin output within the deadline (property, co
       }),
       { seed: SEED, numRuns: RUNS_PER_COMMAND, endOnFailure: true },
     );
-  });
+  }, 300_000);
 
   it("an unknown or hostile command name through aws-checks is AWS-CHECKS UNKNOWN", async () => {
     await fc.assert(
@@ -167,7 +168,7 @@ describe("any command line gives plugin output within the deadline (property, co
       }),
       { seed: SEED, numRuns: 10, endOnFailure: true },
     );
-  });
+  }, 300_000);
 });
 
 /** Gate entries from the suite's commands (and some that are not), with fuzzed args. */
@@ -248,5 +249,5 @@ describe("any gate file gives plugin output within the deadlines (property, comp
       }),
       { seed: SEED, numRuns: GATE_RUNS, endOnFailure: true },
     );
-  });
+  }, 600_000);
 });
