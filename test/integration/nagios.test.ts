@@ -150,7 +150,8 @@ const CASES: Case[] = [
 /**
  * The same definitions with the thresholds left out, as Nagios users do to mean "the plugin's default":
  * `$ARGn$` then expands to nothing and the plugin gets `--warning=`, which means the default. The states
- * are those of the defaults (events: -w 14d... see each check's README) on the same account.
+ * are those of each check's defaults on the same account (see its README); without a --tag the account's
+ * whole fleet is judged, so "omitted ami" also finds the instance that has no backup.
  */
 const OMITTED: Case[] = [
   { service: "omitted elb all", command: () => "check_elb_health_all", state: 0, output: /^ELB OK: /, perf: { load_balancers: /^2;/, "web-lb.in_service": /^1;;1:/ } },
@@ -159,7 +160,7 @@ const OMITTED: Case[] = [
   { service: "omitted queue jobs", command: () => "check_queue_backlog_prefix!jobs-", state: 1, output: /^QUEUE WARNING: .*dlq/, perf: { queues: /^2;/ } },
   { service: "omitted events", command: () => "check_instance_events", state: 2, output: /^EVENTS CRITICAL: .*system-reboot in (1d 23h|2d)/, perf: { events: /^\d+;/ } },
   { service: "omitted events self", command: () => "check_instance_events_self", state: 1, output: /^EVENTS WARNING: .*system-reboot in (4d 23h|5d)/, perf: { events: /^1;/ } },
-  { service: "omitted ami", command: () => "check_ami_freshness", state: 1, output: /^AMI WARNING: /, perf: { stale: /^1;/ } },
+  { service: "omitted ami", command: () => "check_ami_freshness", state: 2, output: /^AMI CRITICAL: .*1 without backup, 1 stale/, perf: { stale: /^1;/, missing: /^1;/ } },
   { service: "omitted efs", command: ({ dir }) => `check_efs_mount!${dir}/efs!${FS_ID}`, state: 2, output: /\/efs not mounted$/, perf: { mounts: /^1;/ } },
   // No --no-fstab-check: the machine's own /etc/fstab decides whether a missing entry warns.
   { service: "omitted efs type", command: () => `check_efs_mount_type!/!${rootFsType()}`, state: [0, 1], output: /^MOUNT (OK|WARNING): /, perf: { "/.used_pct": /^[\d.]+%;/ } },
