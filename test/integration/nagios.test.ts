@@ -221,7 +221,9 @@ describe("the shipped Nagios command definitions in a real Nagios 4 core", () =>
     commands = plugins.commands;
     writeFileSync(join(dir, "fstab"), `${FS_ID}.efs.${REGION}.amazonaws.com:/ /mnt/aws-checks-nagios-efs efs _netdev,tls 0 0\n`);
     // A value with spaces needs quotes, which makes Nagios run the line through /bin/sh.
-    const env: Env = { dir, ssh: `${sshd.sshArgs().join(" ")} --remote-command='${sshd.bin}/serverscore --format json'` };
+    // -t 30: Nagios starts every service at once, and on a loaded machine an SSH login and the remote
+    // probe can take longer than the default 10 s; the state must not depend on that.
+    const env: Env = { dir, ssh: `${sshd.sshArgs().join(" ")} --remote-command='${sshd.bin}/serverscore --format json' -t 30` };
     const services = [...CASES, ...OMITTED].map(
       (c) => `define service {
     use                 generic-service
@@ -237,8 +239,8 @@ describe("the shipped Nagios command definitions in a real Nagios 4 core", () =>
       env: fake.env({ AWS_REGION: REGION }),
       objects: [TEMPLATES, "define host {\n use generic-host\n host_name aws\n address 127.0.0.1\n}", ...services].join("\n"),
     });
-    results = await nagios.waitForResults([...CASES, ...OMITTED].map((c) => c.service));
-  }, 120_000);
+    results = await nagios.waitForResults([...CASES, ...OMITTED].map((c) => c.service), 100_000);
+  }, 150_000);
 
   afterAll(async () => {
     await nagios?.stop();
