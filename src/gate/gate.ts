@@ -5,7 +5,7 @@ import { VERSION } from "../version";
 import { type FindCheck, type GateEntry, GateFileError, type GatePlan, loadPlan } from "./config";
 import { renderJson, renderJsonError } from "./format/json";
 import { renderJunit } from "./format/junit";
-import { GATE_PREFIX, renderPlain } from "./format/plain";
+import { GATE_PREFIX, renderPlain, renderProblem } from "./format/plain";
 import { Progress } from "./format/progress";
 import { renderTable } from "./format/table";
 import { type GateFormat, gateHelp, type GateOptions, parseGateArgs, wantsJson } from "./options";
@@ -133,7 +133,7 @@ function render(outcome: GateOutcome, format: Exclude<GateFormat, "auto">, io: G
 }
 
 function problem(json: boolean, file: string | undefined, message: string): GateResult {
-  return { stdout: json ? renderJsonError(file, message) : `${GATE_PREFIX} UNKNOWN: ${message}\n`, exitCode: State.UNKNOWN };
+  return { stdout: json ? renderJsonError(file, message) : renderProblem(message), exitCode: State.UNKNOWN };
 }
 
 function dryRun(plan: GatePlan, policy: Policy, concurrency: number): string {

@@ -226,20 +226,30 @@ const gateFile = fc.oneof(
   { weight: 1, arbitrary: fc.oneof(text, fc.constantFrom("", "---\n...\n", "- a\n- b\n", "checks: *x\n", "{{{{", "\u0000", "checks:\n" + "  - ".repeat(2000))) },
 );
 
+/**
+ * The gate's own options, fuzzed. Not --junit: a fuzzed path would write wherever it points; the report
+ * path is tested in gate.test.ts. Not --format: table and json are other grammars.
+ */
+const gateOption = fc.oneof(
+  fc.tuple(fc.constantFrom("--fail-on", "--concurrency"), value).map(([o, v]) => [o, v]),
+  fc.tuple(fc.constantFrom("--fail-on", "--concurrency"), value).map(([o, v]) => [`${o}=${v}`]),
+  fc.constantFrom(["--fail-on="], ["--concurrency="], ["--fail-on"], ["--nope"], ["-x"], ["extra.yaml"]),
+);
+
 describe("any gate file gives plugin output within the deadlines (property, compiled binary)", () => {
   it("valid and broken YAML, run and --dry-run", async () => {
     let n = 0;
     await fc.assert(
-      fc.asyncProperty(gateFile, fc.boolean(), async (yaml, dryRun) => {
+      fc.asyncProperty(gateFile, fc.boolean(), fc.array(gateOption, { maxLength: 2 }), async (yaml, dryRun, options) => {
         const file = join(dir, `gate-${++n}.yaml`);
         writeFileSync(file, yaml);
-        const args = ["gate", file, "--format", "plain", ...(dryRun ? ["--dry-run"] : [])];
+        const args = ["gate", file, ...options.flat(), "--format", "plain", ...(dryRun ? ["--dry-run"] : [])];
         const r = await runBinary("aws-checks", args, {
           env: fake.env({ AWS_ACCESS_KEY_ID: "AKIDPROP", AWS_SECRET_ACCESS_KEY: "x" }),
           // At most 4 checks, each under its own deadline of at most DEADLINE_S, one at a time at worst.
           killAfterMs: 4 * DEADLINE_S * 1000 + SLACK_MS,
         });
-        const what = `gate file:\n${yaml.length > 2000 ? `${yaml.slice(0, 2000)}…` : yaml}\n`;
+        const what = `${show(args)} with the gate file:\n${yaml.length > 2000 ? `${yaml.slice(0, 2000)}…` : yaml}\n`;
         if (dryRun && r.exitCode === 0) {
           // A dry run that accepts the file lists the checks instead of plugin output.
           expect(r.stderr, what).toBe("");

@@ -23,6 +23,11 @@ export function renderPlain(outcome: GateOutcome): string {
   return renderNagios(GATE_PREFIX, report);
 }
 
+/** `GATE UNKNOWN: <message>` through the library renderer: a 100 kB option value is cut, not echoed whole. */
+export function renderProblem(message: string): string {
+  return renderNagios(GATE_PREFIX, { state: State.UNKNOWN, summary: message, findings: [], metrics: [] });
+}
+
 function finding(result: CheckResult, outcome: GateOutcome): Finding {
   const note = passNote(result, outcome.policy);
   const detail = [seconds(result.durationMs), ...(note === undefined ? [] : [note])].join(", ");
