@@ -27,13 +27,13 @@ execFileSync(
   bun,
   ["build", "--compile", "--bytecode", "--minify", "--format=esm", "--splitting",
    "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig", "--target=bun-linux-x64",
-   "--outfile", join(binDir, "aws-checks"), join(root, "checks", "bin.ts")],
+   "--outfile", join(binDir, "aws-checks"), join(root, "app", "bin.ts")],
   { cwd: root, stdio: ["ignore", "ignore", "inherit"] },
 );
 
 const esbuild = require("esbuild");
 esbuild.buildSync({
-  entryPoints: [join(root, "checks", "node-entry.ts")],
+  entryPoints: [join(root, "app", "node-entry.ts")],
   bundle: true,
   platform: "node",
   target: "node20",

@@ -1,35 +1,27 @@
-import type { ParsedArgs } from "./definition";
 import { UsageError } from "./errors";
-import type { OptionSpec } from "./help";
+import { longName, type OptionSpecs, type Values } from "./options";
 
 /**
  * A strict getopt-style parser for option specs. yargs did this before, but loading it cost about as
  * much as the rest of a local check's start-up together; these few rules are all the suite uses:
  * `--name value`, `--name=value`, `-n value`, `-nvalue`, `-n=value`, grouped flags (`-vvv`), values that
- * start with `-` (`-w -10:-2`), repeats (an array), flags, counters, string defaults and choices.
+ * start with `-` (`-w -10:-2`), repeats, flags and counters. An empty value (`--name=`, `-n ''`) means
+ * the option's default, so a Nagios macro left empty (`--warning=$ARG1$`) keeps the plugin's default.
  */
 
 export interface Token {
-  name: string;
+  /** The spec key (`probeTimeout`). */
+  key: string;
   /** undefined for flags and counters. */
   value?: string;
 }
 
-type Kind = "value" | "flag" | "count";
-
-function kindOf(spec: OptionSpec): Kind {
-  return spec.type === "boolean" ? "flag" : spec.type === "count" ? "count" : "value";
-}
-
-function aliasesOf(spec: OptionSpec): string[] {
-  return spec.alias === undefined ? [] : [spec.alias].flat();
-}
-
-/** The flag as typed (`--warning`, `-w`) -> its long name. */
-function flagTable(options: Record<string, OptionSpec>): Map<string, string> {
+/** The flag as typed (`--warning`, `-w`) -> its spec key. */
+function flagTable(specs: OptionSpecs): Map<string, string> {
   const table = new Map<string, string>();
-  for (const [name, spec] of Object.entries(options)) {
-    for (const n of [name, ...aliasesOf(spec)]) table.set(n.length === 1 ? `-${n}` : `--${n}`, name);
+  for (const [key, spec] of Object.entries(specs)) {
+    table.set(`--${longName(key)}`, key);
+    if (spec.short !== undefined) table.set(`-${spec.short}`, key);
   }
   return table;
 }
@@ -38,13 +30,13 @@ function flagTable(options: Record<string, OptionSpec>): Map<string, string> {
  * Splits argv into options and their values. Throws a UsageError for an unknown option, a missing
  * value, a value given to a flag, or any positional argument (the suite has none).
  */
-export function scanArgv(argv: string[], options: Record<string, OptionSpec>): Token[] {
-  const table = flagTable(options);
+export function scanArgv(argv: readonly string[], specs: OptionSpecs): Token[] {
+  const table = flagTable(specs);
   const tokens: Token[] = [];
   let i = 0;
-  const valueFor = (name: string, attached: string | undefined): string => {
+  const valueFor = (key: string, attached: string | undefined): string => {
     if (attached !== undefined) return attached;
-    if (i + 1 >= argv.length) throw new UsageError(`--${name}: missing value`);
+    if (i + 1 >= argv.length) throw new UsageError(`--${longName(key)}: missing value`);
     return argv[++i];
   };
   for (; i < argv.length; i++) {
@@ -56,24 +48,24 @@ export function scanArgv(argv: string[], options: Record<string, OptionSpec>): T
     if (arg.startsWith("--")) {
       const eq = arg.indexOf("=");
       const typed = eq === -1 ? arg : arg.slice(0, eq);
-      const name = table.get(typed);
-      if (name === undefined) throw new UsageError(`unknown option '${typed}'`);
-      const kind = kindOf(options[name]);
-      if (kind !== "value" && eq !== -1) throw new UsageError(`--${name}: takes no value`);
-      tokens.push(kind === "value" ? { name, value: valueFor(name, eq === -1 ? undefined : arg.slice(eq + 1)) } : { name });
+      const key = table.get(typed);
+      if (key === undefined) throw new UsageError(`unknown option '${typed}'`);
+      const valued = specs[key].kind === "value";
+      if (!valued && eq !== -1) throw new UsageError(`--${longName(key)}: takes no value`);
+      tokens.push(valued ? { key, value: valueFor(key, eq === -1 ? undefined : arg.slice(eq + 1)) } : { key });
       continue;
     }
     if (arg.startsWith("-") && arg.length > 1) {
       // A group of short options; the first one that takes a value takes the rest of the group.
       for (let j = 1; j < arg.length; j++) {
-        const name = table.get(`-${arg[j]}`);
-        if (name === undefined) throw new UsageError(`unknown option '-${arg[j]}'`);
-        if (kindOf(options[name]) !== "value") {
-          tokens.push({ name });
+        const key = table.get(`-${arg[j]}`);
+        if (key === undefined) throw new UsageError(`unknown option '-${arg[j]}'`);
+        if (specs[key].kind !== "value") {
+          tokens.push({ key });
           continue;
         }
         const after = arg.slice(j + 1);
-        tokens.push({ name, value: valueFor(name, after === "" ? undefined : after.replace(/^=/, "")) });
+        tokens.push({ key, value: valueFor(key, after === "" ? undefined : after.replace(/^=/, "")) });
         break;
       }
       continue;
@@ -83,29 +75,25 @@ export function scanArgv(argv: string[], options: Record<string, OptionSpec>): T
   return tokens;
 }
 
-/**
- * Parses argv into `{ "long-name": value }` (aliases too): a string, or a string[] when repeated;
- * `true` for a flag given; a number for a counter; defaults for options not given.
- */
-export function parseArgv(argv: string[], options: Record<string, OptionSpec>): ParsedArgs {
-  const parsed: ParsedArgs = { _: [] };
-  for (const { name, value } of scanArgv(argv, options)) {
-    const kind = kindOf(options[name]);
-    const before = parsed[name];
-    if (kind === "flag") parsed[name] = true;
-    else if (kind === "count") parsed[name] = Number(before ?? 0) + 1;
-    else parsed[name] = before === undefined ? value : ([] as unknown[]).concat(before, value);
+export interface CommandLine<S extends OptionSpecs> {
+  values: Values<S>;
+  /** The long names of the options given with a value (or as a flag); empty values do not count. */
+  given: ReadonlySet<string>;
+}
+
+/** Parses argv into typed values, one per spec; every problem is a UsageError naming the option. */
+export function parseCommandLine<S extends OptionSpecs>(argv: readonly string[], specs: S): CommandLine<S> {
+  const texts = new Map<string, string[]>();
+  for (const { key, value } of scanArgv(argv, specs)) {
+    // Flags and counters are counted by their (empty) texts; an empty value is the same as none.
+    if (value === "") continue;
+    texts.set(key, [...(texts.get(key) ?? []), value ?? ""]);
   }
-  for (const [name, spec] of Object.entries(options)) {
-    if (parsed[name] === undefined && spec.default !== undefined) parsed[name] = spec.default;
-    if (parsed[name] === undefined && kindOf(spec) === "count") parsed[name] = 0;
-    const choices = spec.choices as readonly unknown[] | undefined;
-    if (choices !== undefined && parsed[name] !== undefined) {
-      for (const v of [parsed[name]].flat()) {
-        if (!choices.includes(v)) throw new UsageError(`--${name}: expected ${choices.join(", ")}, got '${String(v)}'`);
-      }
-    }
-    for (const alias of aliasesOf(spec)) if (parsed[name] !== undefined) parsed[alias] = parsed[name];
+  const values: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(specs)) {
+    const given = texts.get(key);
+    const used = given ?? (spec.default === undefined ? [] : [spec.default]);
+    values[key] = spec.parse(used, `--${longName(key)}`);
   }
-  return parsed;
+  return { values: values as Values<S>, given: new Set([...texts.keys()].map(longName)) };
 }

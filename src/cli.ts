@@ -1,106 +1,74 @@
-import { parseArgv, scanArgv } from "./argv";
-import type { AnyCheck as CheckDefinition, ParsedArgs } from "./definition";
-import { UsageError } from "./errors";
-import { AWS_OPTIONS } from "./aws/options";
-import { type OptionSpec, renderHelp } from "./help";
-import { parseState, State } from "./state";
-import { Thresholds } from "./thresholds";
+import { parseCommandLine, scanArgv } from "./argv";
+import { awsSettings, type AwsValues } from "./aws/options";
+import type { AnyCheck } from "./definition";
+import { renderHelp } from "./help";
+import { choice, counter, flag, longName, type OptionSpecs, positiveNumber, range, type Values } from "./options";
+
+const GENERAL = "General:";
 
 /** Options every command has. */
-export const COMMON_OPTIONS: Record<string, OptionSpec> = {
-  timeout: {
-    alias: "t",
-    type: "string",
+export const COMMON_OPTIONS = {
+  timeout: positiveNumber({
+    short: "t",
     placeholder: "SECONDS",
     default: "10",
-    describe: "Whole-run deadline; on expiry UNKNOWN naming the stage reached",
-    group: "General:",
-  },
-  verbose: { alias: "v", type: "count", describe: "More detail in the long output (up to -vvv)", group: "General:" },
-  format: {
-    type: "string",
-    placeholder: "nagios|json",
-    default: "nagios",
-    choices: ["nagios", "json"],
-    describe: "Plugin output, or one JSON object (same exit code)",
-    group: "General:",
-  },
-  help: { alias: "h", type: "boolean", describe: "Show this help and exit 3", group: "General:" },
-  version: { alias: "V", type: "boolean", describe: "Show the version and exit 3", group: "General:" },
+    help: "Whole-run deadline; on expiry UNKNOWN naming the stage reached",
+    group: GENERAL,
+  }),
+  verbose: counter({ short: "v", help: "More detail in the long output (up to -vvv)", group: GENERAL }),
+  format: choice({ placeholder: "nagios|json", default: "nagios", help: "Plugin output, or one JSON object (same exit code)", group: GENERAL }, ["nagios", "json"] as const),
+  help: flag({ short: "h", help: "Show this help and exit 3", group: GENERAL }),
+  version: flag({ short: "V", help: "Show the version and exit 3", group: GENERAL }),
 };
 
-/** `-w`/`-c` with help text naming what they judge. */
-export function thresholdOptions(what: { warning: string; critical: string; placeholder?: string }): Record<string, OptionSpec> {
-  return {
-    warning: { alias: "w", type: "string", placeholder: what.placeholder ?? "RANGE", describe: what.warning, group: "Thresholds:" },
-    critical: { alias: "c", type: "string", placeholder: what.placeholder ?? "RANGE", describe: what.critical, group: "Thresholds:" },
-  };
+export type CommonValues = Values<typeof COMMON_OPTIONS>;
+
+const THRESHOLDS = "Thresholds:";
+
+/** `-w RANGE`. `percent`: the value judged is a percentage, so `80%` is accepted. */
+export function warningRange<O extends { help: string; default?: string; percent?: boolean; placeholder?: string }>(o: O) {
+  return range({ short: "w", group: THRESHOLDS, ...o });
 }
 
-/**
- * Rewrites argv as `--name=value` and `--name` items (for callers that inspect which options were
- * given, such as the gate). Throws the same UsageError parseArgs would.
- */
-export function normalizeArgv(argv: string[], options: Record<string, OptionSpec>): string[] {
-  return scanArgv(argv, options).map((t) => (t.value === undefined ? `--${t.name}` : `--${t.name}=${t.value}`));
+/** `-c RANGE`. */
+export function criticalRange<O extends { help: string; default?: string; percent?: boolean; placeholder?: string }>(o: O) {
+  return range({ short: "c", group: THRESHOLDS, ...o });
 }
 
-export function allOptions(def: CheckDefinition): Record<string, OptionSpec> {
-  return { ...def.options, ...(def.aws ? AWS_OPTIONS : {}), ...COMMON_OPTIONS };
+/** How an empty value reads, told once at the end of every option list. */
+export const EMPTY_VALUE_NOTE =
+  "An empty value (--warning= or -w '') means the option's default, so an unset Nagios macro keeps it; " +
+  "an option given with no value at all is an error.";
+
+export function allOptions(def: AnyCheck): OptionSpecs {
+  return { ...def.options, ...COMMON_OPTIONS };
 }
 
-export function helpText(def: CheckDefinition): string {
-  return renderHelp({ ...def, options: allOptions(def) });
+export function helpText(def: AnyCheck): string {
+  return renderHelp({ ...def, options: allOptions(def), notes: EMPTY_VALUE_NOTE });
 }
 
-/** Parses argv strictly; every problem is a UsageError naming the option. */
-export function parseArgs(def: CheckDefinition, argv: string[]): ParsedArgs {
-  return parseArgv(argv, allOptions(def));
+export interface ReadCommandLine {
+  /** The command's own typed options. */
+  options: Record<string, unknown>;
+  common: CommonValues;
+  /** Long names of the options given (see parseCommandLine). */
+  given: ReadonlySet<string>;
 }
 
-/** Every value given for a repeatable option, in order (also splits nothing: commas are data). */
-export function list(value: unknown): string[] {
-  if (value === undefined) return [];
-  return (Array.isArray(value) ? value : [value]).map(String);
+/** Parses and validates argv for a command; every problem is a UsageError naming the option. */
+export function readCommandLine(def: AnyCheck, argv: readonly string[]): ReadCommandLine {
+  const { values, given } = parseCommandLine(argv, allOptions(def));
+  const options: Record<string, unknown> = {};
+  const common: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(values)) (key in COMMON_OPTIONS ? common : options)[key] = v;
+  // The AWS group's own rule (--external-id needs --role-arn), for every command that has the group.
+  if ("externalId" in def.options) awsSettings(options as AwsValues);
+  def.validate?.(options, given);
+  return { options, common: common as CommonValues, given };
 }
 
-/** The last value of a non-repeatable option, as getopt does when an option is repeated. */
-export function one(value: unknown): string | undefined {
-  const all = list(value);
-  return all.length === 0 ? undefined : all[all.length - 1];
-}
-
-export function positiveNumber(value: unknown, option: string, fallback: number): number {
-  const text = one(value);
-  if (text === undefined) return fallback;
-  if (!/^\d+(\.\d+)?$/.test(text) || Number(text) <= 0) throw new UsageError(`${option}: expected a positive number, got '${text}'`);
-  return Number(text);
-}
-
-export function positiveInteger(value: unknown, option: string, fallback: number): number {
-  const n = positiveNumber(value, option, fallback);
-  if (!Number.isInteger(n)) throw new UsageError(`${option}: expected a whole number, got '${one(value)}'`);
-  return n;
-}
-
-export function stateOption(value: unknown, option: string, fallback: State): State {
-  const text = one(value);
-  if (text === undefined) return fallback;
-  const state = parseState(text);
-  if (state === undefined) throw new UsageError(`${option}: expected ok, warning, critical or unknown, got '${text}'`);
-  return state;
-}
-
-/** `KEY=VALUE` pairs of a repeatable option such as `--tag`. */
-export function keyValues(value: unknown, option: string): { key: string; value: string }[] {
-  return list(value).map((text) => {
-    const eq = text.indexOf("=");
-    if (eq <= 0) throw new UsageError(`${option}: expected KEY=VALUE, got '${text}'`);
-    return { key: text.slice(0, eq), value: text.slice(eq + 1) };
-  });
-}
-
-/** `-w`/`-c` as ranges, with the command's defaults when not given. */
-export function rangeThresholds(args: ParsedArgs, defaults: { warning?: string; critical?: string } = {}): Thresholds {
-  return Thresholds.parse(one(args.warning) ?? defaults.warning, one(args.critical) ?? defaults.critical);
+/** The long names of the options argv gives a value (or a flag) to: what the parser sees, nothing guessed. */
+export function givenOptions(def: AnyCheck, argv: readonly string[]): Set<string> {
+  return new Set(scanArgv(argv, allOptions(def)).filter((t) => t.value !== "").map((t) => longName(t.key)));
 }

@@ -1,4 +1,6 @@
-/** What a check's evaluate step gets from the runner: its clock, deadline and a place for debug lines. */
+import type { Report } from "./report";
+
+/** What a check's connect and evaluate steps get from the runner: its clock, deadline and debug lines. */
 export interface Context {
   /** Aborted when the run's deadline (`-t`) passes; pass it to every I/O call. */
   readonly signal: AbortSignal;
@@ -10,6 +12,11 @@ export interface Context {
   now(): Date;
   /** Names what the check is doing, for the timeout message ("timed out after 10s while <stage>"). */
   stage(name: string): void;
+  /**
+   * What the deadline means from now on, when it means more than "timed out" (a mount still silent when
+   * it passes is hung: CRITICAL). `undefined` goes back to the plain UNKNOWN timeout.
+   */
+  onTimeout(report: ((seconds: number) => Report) | undefined): void;
   /** A line of long output shown from verbosity `level` up (`-v`, `-vv`, `-vvv`). */
   debug(level: 1 | 2 | 3, text: string): void;
   /** Milliseconds left until the deadline (never negative). */

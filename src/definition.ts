@@ -1,12 +1,13 @@
-import type { OptionSpec as Options } from "./help";
 import type { Context } from "./context";
+import type { OptionSpecs, Values } from "./options";
 import type { Format } from "./render";
 import type { Report } from "./report";
 
-export type ParsedArgs = Record<string, unknown>;
-
-/** One command of the suite: its options, how to turn them into typed input, and how to evaluate it. */
-export interface CheckDefinition<O = unknown> {
+/**
+ * One command of the suite, read top to bottom: its options, the port it reads through (`connect`), and
+ * how it judges what it read (`evaluate`). Tests hand `runCheck` a fixture port instead of `connect`.
+ */
+export interface CheckDefinition<S extends OptionSpecs = OptionSpecs, P = unknown> {
   /** Command name, e.g. `check_instance_events`. */
   name: string;
   /** First word of the output, e.g. `EVENTS`. */
@@ -15,21 +16,37 @@ export interface CheckDefinition<O = unknown> {
   summary: string;
   /** Longer help text shown under the usage line. */
   description?: string;
-  /** Command-specific options. Shared groups are added by `aws` and the library. */
-  options: Record<string, Options>;
-  /** Adds the AWS option group. */
-  aws?: boolean;
+  /** Every option of the command (the general ones, -t -v -h -V --format, are added by the library). */
+  options: S;
+  /** The IAM actions the command may call; the README's policy is tested against this list. */
+  iam?: readonly IamAction[];
   /** Shown at the end of `--help`; the first is the one a user most likely wants. */
-  examples: string[];
-  /** Validates and converts parsed arguments; throws UsageError naming the option. */
-  parse(args: ParsedArgs): O;
-  run(options: O, ctx: Context): Promise<Report>;
-  /** Maps a thrown error to a report (e.g. the AWS error mapping); default: UNKNOWN with its message. */
-  mapError?(err: unknown): Report | undefined;
+  examples: readonly string[];
+  /**
+   * Checks between options (`--self` with `--tag`, …); throws a UsageError naming them. `given` holds the
+   * long names of the options on the command line (a default is not "given").
+   */
+  validate?(options: Values<S>, given: ReadonlySet<string>): void;
+  /**
+   * Builds the real adapter (the check's `source.ts`) from the options; nothing is read yet. Import the
+   * source here (`await import("./source")`) so that SDK code loads only when a run needs it.
+   */
+  connect?(options: Values<S>, ctx: Context): P | Promise<P>;
+  /** Reads through the port and judges. Throw CheckError for a known condition. */
+  evaluate(options: Values<S>, port: P, ctx: Context): Promise<Report>;
   /** Replaces the Nagios rendering (the `serverscore` probe prints a bare number). */
   print?(report: Report, format: Format): string;
-  /** Report to give when the whole-run deadline passes; default UNKNOWN "timed out". */
-  onTimeout?(stage: string, seconds: number): Report | undefined;
+}
+
+/** An IAM action and, when it is not always called, the option that makes the check call it. */
+export interface IamAction {
+  action: string;
+  when?: string;
+}
+
+/** Only for type inference: `export default defineCheck({...})` types options and port from the object. */
+export function defineCheck<S extends OptionSpecs, P>(def: CheckDefinition<S, P>): CheckDefinition<S, P> {
+  return def;
 }
 
 /** An entry of the multi-call binary: cheap metadata, and the definition loaded only when run. */
@@ -40,6 +57,6 @@ export interface CommandEntry {
   load(): Promise<AnyCheck>;
 }
 
-// Options differ per check; the runner only passes parse()'s result back to run().
+// Options and ports differ per check; the runner only passes them from one step to the next.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyCheck = CheckDefinition<any>;
+export type AnyCheck = CheckDefinition<any, any>;

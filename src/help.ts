@@ -1,17 +1,4 @@
-/** One command-line option: how it parses (src/argv.ts) and how the help page shows it. */
-export interface OptionSpec {
-  /** `string` takes a value; `boolean` is a flag; `count` counts repeats (`-vvv`). */
-  type: "string" | "boolean" | "count";
-  alias?: string | string[];
-  describe?: string;
-  default?: string;
-  choices?: string[];
-  /** Heading the option is listed under, e.g. "Thresholds:". */
-  group?: string;
-  /** Value name in the help, e.g. RANGE, DURATION, ID. */
-  placeholder?: string;
-  repeatable?: boolean;
-}
+import { longName, type OptionSpec, type OptionSpecs } from "./options";
 
 export const HELP_WIDTH = 80;
 
@@ -31,16 +18,16 @@ export function wrap(text: string, width: number, indent = 0): string[] {
   return lines;
 }
 
-function flags(name: string, spec: OptionSpec): string {
-  const aliases = spec.alias === undefined ? [] : Array.isArray(spec.alias) ? spec.alias : [spec.alias];
-  const short = aliases.find((a) => a.length === 1);
-  const value = spec.type === "boolean" || spec.type === "count" ? "" : ` ${spec.placeholder ?? "VALUE"}`;
-  return `${short ? `-${short}, ` : "    "}--${name}${value}`;
+/** `-w, --warning RANGE` as the help lists an option. */
+export function flags(key: string, spec: OptionSpec): string {
+  const value = spec.kind === "value" ? ` ${spec.placeholder ?? "VALUE"}` : "";
+  return `${spec.short ? `-${spec.short}, ` : "    "}--${longName(key)}${value}`;
 }
 
 function describe(spec: OptionSpec): string {
-  let text = spec.describe ?? "";
-  if (spec.default !== undefined) text += ` (default ${String(spec.default)})`;
+  let text = spec.help;
+  const shown = spec.default ?? spec.shownDefault;
+  if (shown !== undefined) text += ` (default ${shown})`;
   if (spec.repeatable) text += " [repeatable]";
   return text;
 }
@@ -50,8 +37,10 @@ export function renderHelp(page: {
   name: string;
   summary: string;
   description?: string;
-  options: Record<string, OptionSpec>;
-  examples: string[];
+  options: OptionSpecs;
+  examples: readonly string[];
+  /** Paragraph after the options (e.g. how empty values behave). */
+  notes?: string;
 }): string {
   const out = [`Usage: ${page.name} [options]`, "", ...wrap(page.summary, HELP_WIDTH)];
   if (page.description) out.push("", ...wrap(page.description, HELP_WIDTH));
@@ -62,14 +51,15 @@ export function renderHelp(page: {
   }
   for (const [group, entries] of groups) {
     out.push("", group);
-    for (const [name, spec] of entries) {
-      const head = `  ${flags(name, spec)}`;
+    for (const [key, spec] of entries) {
+      const head = `  ${flags(key, spec)}`;
       const body = wrap(describe(spec), HELP_WIDTH, 8);
       if (head.length + 2 <= 30 && body.length === 1 && 30 + body[0].trim().length <= HELP_WIDTH) {
         out.push(`${head.padEnd(30)}${body[0].trim()}`);
       } else out.push(head, ...body);
     }
   }
+  if (page.notes) out.push("", ...wrap(page.notes, HELP_WIDTH));
   out.push("", "Example:", ...page.examples.flatMap((e) => wrap(e, HELP_WIDTH, 2)));
   return `${out.join("\n")}\n`;
 }

@@ -1,9 +1,9 @@
 import { UsageError } from "./errors";
 
-// Strict on purpose: forms the lenient C parser accepts (`:10`, `1:12%`, `1e3`, `+5`, `.5`) are rejected
-// so that a typo never silently becomes a different threshold.
+// Strict on purpose: forms the lenient C parser accepts but no one means (`1e3`, `+5`, `.5`, `10:5x`) are
+// rejected so that a typo never silently becomes a different threshold. `:N` is 0..N, as in C.
 const NUMBER = String.raw`-?\d+(?:\.\d+)?`;
-const RANGE = new RegExp(`^(@)?(?:(~|${NUMBER}):(${NUMBER})?|(${NUMBER}))$`);
+const RANGE = new RegExp(`^(@)?(?:(~|${NUMBER})?:(${NUMBER})?|(${NUMBER}))$`);
 
 /** A Nagios threshold range `[@][start:][end]`. */
 export class Range {
@@ -15,22 +15,33 @@ export class Range {
     private readonly text?: string,
   ) {}
 
-  static parse(text: string, option = "range"): Range {
-    if (text === "") throw new UsageError(`${option}: missing value (a range such as 10, 10:, ~:10 or @10:20)`);
+  /**
+   * `percent`: the value judged is a percentage, so a `%` after a number is accepted and dropped
+   * (`80%`, `1:12%`, as the C plugins read them); elsewhere a `%` is refused.
+   */
+  static parse(given: string, option = "range", { percent = false }: { percent?: boolean } = {}): Range {
+    if (given === "") throw new UsageError(`${option}: missing value (a range such as 10, 10:, ~:10 or @10:20)`);
+    if (given.includes("%") && !percent) {
+      throw new UsageError(`${option}: '${given}' is not a percentage here: drop the '%' (the value judged is a count or an amount)`);
+    }
+    const text = percent ? given.replace(/(\d)%/g, "$1") : given;
     const m = RANGE.exec(text);
-    if (!m) throw new UsageError(`${option}: invalid range '${text}' (use N, N:, ~:N, N:M or @N:M)`);
+    if (!m || (m[2] === undefined && m[3] === undefined && m[4] === undefined)) {
+      throw new UsageError(`${option}: invalid range '${given}' (use N, N:, :N, ~:N, N:M or @N:M)`);
+    }
     const [, at, startText, endAfterColon, endAlone] = m;
     let start = 0;
     let end = Infinity;
     if (endAlone !== undefined) {
       end = Number(endAlone);
     } else {
-      start = startText === "~" ? -Infinity : Number(startText);
+      start = startText === "~" ? -Infinity : startText === undefined ? 0 : Number(startText);
       if (endAfterColon !== undefined) end = Number(endAfterColon);
       else if (startText === "~") throw new UsageError(`${option}: invalid range '${text}' (~: has no end)`);
     }
     if (start > end) throw new UsageError(`${option}: invalid range '${text}' (start is greater than end)`);
-    return new Range(start, end, at === "@", text);
+    // Echoed in perfdata, where `:N` is better spelled out as `0:N`.
+    return new Range(start, end, at === "@", text.replace(/^(@?):/, "$10:"));
   }
 
   /** Alert when the value is below `min` (e.g. a score floor). */

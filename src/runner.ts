@@ -1,5 +1,4 @@
-import { writeSync } from "node:fs";
-import { helpText, one, parseArgs, positiveNumber } from "./cli";
+import { helpText, readCommandLine } from "./cli";
 import type { Context } from "./context";
 import type { AnyCheck } from "./definition";
 import { CheckError, errorMessage } from "./errors";
@@ -16,6 +15,8 @@ export interface RunResult {
 export interface RunOptions {
   env?: Readonly<Record<string, string | undefined>>;
   now?: () => Date;
+  /** Used instead of the definition's connect(): a fixture port for an in-process scenario table. */
+  port?: unknown;
 }
 
 /** `--format json` is honoured even when the rest of the command line is wrong. */
@@ -40,9 +41,9 @@ function render(def: AnyCheck, report: Report, format: Format, debug: string[] =
   return { stdout, exitCode: report.state };
 }
 
-function errorReport(def: AnyCheck, err: unknown): Report {
+function errorReport(err: unknown): Report {
   if (err instanceof CheckError) return simpleReport(err.state, err.message);
-  return def.mapError?.(err) ?? simpleReport(State.UNKNOWN, errorMessage(err));
+  return simpleReport(State.UNKNOWN, errorMessage(err));
 }
 
 /**
@@ -55,22 +56,23 @@ export async function runCheck(def: AnyCheck, argv: string[], opts: RunOptions =
   if (wants(argv, "-h", "--help")) return { stdout: helpText(def), exitCode: State.UNKNOWN };
   if (wants(argv, "-V", "--version")) return { stdout: `${def.name} version ${VERSION}\n`, exitCode: State.UNKNOWN };
 
-  let options: unknown;
+  let options: Record<string, unknown>;
   let timeoutSeconds: number;
   let verbosity: number;
   try {
-    const args = parseArgs(def, argv);
-    format = one(args.format) as Format;
-    timeoutSeconds = positiveNumber(args.timeout, "--timeout", 10);
-    verbosity = Math.min(Number(args.verbose ?? 0), 3);
-    options = def.parse(args);
+    const read = readCommandLine(def, argv);
+    format = read.common.format;
+    timeoutSeconds = read.common.timeout;
+    verbosity = Math.min(read.common.verbose, 3);
+    options = read.options;
   } catch (err) {
-    return render(def, errorReport(def, err), format);
+    return render(def, errorReport(err), format);
   }
 
   const controller = new AbortController();
   const debugLines: string[] = [];
   let stage = "starting";
+  let timeoutReport: ((seconds: number) => Report) | undefined;
   const started = Date.now();
   const deadline = started + timeoutSeconds * 1000;
   const ctx: Context = {
@@ -84,91 +86,38 @@ export async function runCheck(def: AnyCheck, argv: string[], opts: RunOptions =
       stage = name;
       if (verbosity >= 2) debugLines.push(`stage: ${name} (+${Date.now() - started} ms)`);
     },
+    onTimeout: (report) => {
+      timeoutReport = report;
+    },
     debug: (level, text) => {
       if (verbosity >= level) debugLines.push(text);
     },
     remainingMs: () => Math.max(0, deadline - Date.now()),
   };
 
+  const onDeadline = () =>
+    timeoutReport?.(timeoutSeconds) ?? simpleReport(State.UNKNOWN, `timed out after ${timeoutSeconds}s while ${stage}`);
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<Report>((resolve) => {
     timer = setTimeout(() => {
       controller.abort(new CheckError(`timed out after ${timeoutSeconds}s while ${stage}`));
-      resolve(
-        def.onTimeout?.(stage, timeoutSeconds) ??
-          simpleReport(State.UNKNOWN, `timed out after ${timeoutSeconds}s while ${stage}`),
-      );
+      resolve(onDeadline());
     }, timeoutSeconds * 1000);
   });
+  const evaluate = async () => {
+    const port = "port" in opts ? opts.port : await def.connect?.(options, ctx);
+    return def.evaluate(options, port, ctx);
+  };
 
   try {
-    const report = await Promise.race([def.run(options, ctx), timedOut]);
+    const report = await Promise.race([evaluate(), timedOut]);
     return render(def, report, format, debugLines);
   } catch (err) {
     // An abort surfaces as whatever error the I/O layer throws; the deadline is the real cause.
-    const report = controller.signal.aborted
-      ? (def.onTimeout?.(stage, timeoutSeconds) ?? simpleReport(State.UNKNOWN, `timed out after ${timeoutSeconds}s while ${stage}`))
-      : errorReport(def, err);
+    const report = controller.signal.aborted ? onDeadline() : errorReport(err);
     if (verbosity >= 3 && err instanceof Error && err.stack) debugLines.push(...err.stack.split("\n"));
     return render(def, report, format, debugLines);
   } finally {
     clearTimeout(timer);
   }
-}
-
-/** Writes all of `text` to stdout synchronously, so nothing is lost when the process exits right after. */
-export function writeStdout(text: string): void {
-  const buf = Buffer.from(text);
-  let offset = 0;
-  while (offset < buf.length) {
-    try {
-      offset += writeSync(1, buf, offset);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== "EAGAIN") return;
-    }
-  }
-}
-
-/**
- * Keeps stderr empty: cores merge it into the plugin output (Icinga 2, Sensu) or show it instead
- * (Nagios). Runtime and SDK warnings (e.g. the AWS SDK's Node-version warning) are dropped.
- */
-export function silenceStderr(): void {
-  process.removeAllListeners("warning");
-  process.emitWarning = () => {};
-  const drop = () => {};
-  /* eslint-disable no-console -- replacing the console is the point here */
-  console.warn = drop;
-  console.error = drop;
-  console.debug = drop;
-  console.trace = drop;
-  /* eslint-enable no-console */
-}
-
-let crashPrefix: string | undefined;
-
-/**
- * Ends the process with an UNKNOWN line from any uncaught error: a crash must never read as WARNING.
- * Called again (the multi-call entry, then the command), it only changes the prefix: a second pair of
- * handlers would never run, as the first one exits.
- */
-export function exitOnCrash(prefix: string): void {
-  const installed = crashPrefix !== undefined;
-  crashPrefix = prefix;
-  if (installed) return;
-  const crash = (err: unknown) => {
-    writeStdout(`${crashPrefix} UNKNOWN: internal error: ${errorMessage(err).split("\n")[0]}\n`);
-    process.exit(State.UNKNOWN);
-  };
-  process.on("uncaughtException", crash);
-  process.on("unhandledRejection", crash);
-}
-
-/** The only code that touches the process: run, print, exit. */
-export async function main(def: AnyCheck, argv: string[]): Promise<never> {
-  exitOnCrash(def.prefix);
-  const { stdout, exitCode } = await runCheck(def, argv, { env: process.env });
-  writeStdout(stdout);
-  // Exit at once: a hung socket or child must not keep a finished check alive.
-  process.exit(exitCode);
 }

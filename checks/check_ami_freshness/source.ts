@@ -1,27 +1,33 @@
 import { EC2Client, type Filter, type Image, type Instance, paginateDescribeImages, paginateDescribeInstances } from "@aws-sdk/client-ec2";
-import type { AwsConnection } from "../../src/aws/connect";
+import { type AwsConnection, awsRegions } from "../../src/aws/connect";
 import { nameTag } from "../../src/aws/ec2-instances";
-import { batches } from "../../src/aws/regions-run";
+import { batches } from "../../src/concurrency";
 import { type Projection, projectResponses } from "../../src/aws/xml-projection";
 import { releaseMemory } from "../../src/memory";
-import type { ImageInfo, SelectedInstance } from "./backups";
-
-export interface KeyValue {
-  key: string;
-  value: string;
-}
-
-export interface Selection {
-  instanceIds: string[];
-  tags: KeyValue[];
-  excludeTags: KeyValue[];
-  elbs: string[];
-}
+import type { AwsSettings } from "../../src/aws/options";
+import type { RegionalPort } from "../../src/aws/regions";
+import type { Context } from "../../src/context";
+import type { ImageInfo, SelectedInstance, Selection } from "./judge";
 
 export interface RegionInstances {
   instances: SelectedInstance[];
   /** --elb names that have no classic load balancer in this region. */
   missingElbs: string[];
+}
+
+/** What check_ami_freshness reads in one region. */
+export interface BackupSource {
+  /** The instances registered with each --elb name; undefined for a name with no load balancer here. */
+  elbRegistrations(names: string[]): Promise<Map<string, string[] | undefined>>;
+  selectInstances(selection: Selection, elbMembers: Map<string, string[] | undefined>): Promise<RegionInstances>;
+  /** Every image the account owns, handed over page by page; returns how many there were. */
+  readImages(take: (images: ImageInfo[]) => void): Promise<number>;
+}
+
+export type BackupPort = RegionalPort<BackupSource>;
+
+export function connectBackups(settings: AwsSettings, instanceTag: string | undefined, ctx: Context): BackupPort {
+  return awsRegions(settings, ctx, (conn, region) => new Ec2BackupSource(conn, region, instanceTag));
 }
 
 const PAGE = 1000; // the most DescribeInstances and DescribeImages give per call
@@ -39,7 +45,7 @@ function projections(imageTags: boolean): Projection[] {
 }
 
 /** The EC2 side of check_ami_freshness: which instances, then every image of the account, once. */
-export class Ec2BackupSource {
+class Ec2BackupSource implements BackupSource {
   private readonly ec2: EC2Client;
 
   constructor(
@@ -85,6 +91,24 @@ export class Ec2BackupSource {
     return { instances, missingElbs };
   }
 
+  async elbRegistrations(names: string[]): Promise<Map<string, string[] | undefined>> {
+    const out = new Map<string, string[] | undefined>(names.map((n) => [n, undefined]));
+    if (names.length === 0) return out;
+    // Loaded only with --elb: most runs never pay for the ELB client.
+    const { ClassicElb, isLoadBalancerNotFound } = await import("../../src/aws/elb");
+    const elb = new ClassicElb(this.conn, this.region);
+    await Promise.all(
+      names.map(async (name) => {
+        try {
+          out.set(name, await elb.registeredInstances(name));
+        } catch (err) {
+          if (!isLoadBalancerNotFound(err)) throw err;
+        }
+      }),
+    );
+    return out;
+  }
+
   /**
    * Every image the account owns, all pages, handed over page by page and then let go: 20,000 images
    * cost twenty calls and never sit in memory as SDK objects.
@@ -100,25 +124,6 @@ export class Ec2BackupSource {
     }
     return count;
   }
-}
-
-/** The instances registered with each --elb name; undefined for a name with no load balancer in this region. */
-export async function elbRegistrations(conn: AwsConnection, region: string, names: string[]): Promise<Map<string, string[] | undefined>> {
-  const out = new Map<string, string[] | undefined>(names.map((n) => [n, undefined]));
-  if (names.length === 0) return out;
-  // Loaded only with --elb: most runs never pay for the ELB client.
-  const { ClassicElb, isLoadBalancerNotFound } = await import("../../src/aws/elb");
-  const elb = new ClassicElb(conn, region);
-  await Promise.all(
-    names.map(async (name) => {
-      try {
-        out.set(name, await elb.registeredInstances(name));
-      } catch (err) {
-        if (!isLoadBalancerNotFound(err)) throw err;
-      }
-    }),
-  );
-  return out;
 }
 
 function toInfo(image: Image, instanceTag: string | undefined): ImageInfo | undefined {

@@ -1,47 +1,17 @@
-import type { CheckDefinition } from "../../src/definition";
-import { CheckError } from "../../src/errors";
+import { defineCheck } from "../../src/definition";
+import { CheckError, UsageError } from "../../src/errors";
 import type { Metric } from "../../src/metric";
 import { makeReport, simpleReport } from "../../src/report";
 import { bySeverityDesc, State } from "../../src/state";
-import { filesystemIdOfSpec, identify } from "./efs";
-import { auditFstab, type FstabEntry, NETWORK_FSTAB_TYPES } from "./fstab";
-import { judge, type Observation, type Target, type Verdict } from "./judge";
+import { Thresholds } from "../../src/thresholds";
+import { identify } from "./efs";
+import { auditFstab } from "./fstab";
+import { judge, type Observation, summarize, targetsOf } from "./judge";
 import { findMount } from "./mountinfo";
-import { DEFAULT_TYPE, OPTIONS, type Options, parseOptions } from "./options";
-import { probeMount } from "./probe";
-import { readFstab, readMounts, readStateFiles } from "./source";
+import { DEFAULT_TYPE, OPTIONS } from "./options";
+import { localMounts } from "./source";
 
-const PROBING = "probing ";
-
-/** --mount-point targets, then (with --all) every efs/nfs/nfs4 fstab entry, expecting what fstab says. */
-function targetsOf(options: Options, fstab: FstabEntry[]): Target[] {
-  const targets = new Map<string, Target>();
-  for (const path of options.mountPoints) {
-    targets.set(path, { path, type: options.type ?? DEFAULT_TYPE, filesystemId: options.filesystemId });
-  }
-  if (options.all) {
-    for (const e of fstab.filter((e) => NETWORK_FSTAB_TYPES.includes(e.fsType))) {
-      if (targets.has(e.mountPoint)) continue;
-      targets.set(e.mountPoint, {
-        path: e.mountPoint,
-        type: options.type ?? e.fsType,
-        filesystemId: options.filesystemId ?? filesystemIdOfSpec(e.spec),
-      });
-    }
-  }
-  return [...targets.values()];
-}
-
-function summarize(verdicts: Verdict[]): string {
-  const bad = verdicts.filter((v) => v.state !== State.OK);
-  if (bad.length === 0) {
-    return verdicts.length === 1 ? verdicts[0].headline : `${verdicts.length} mounts OK: ${verdicts.map((v) => v.path).join(", ")}`;
-  }
-  const more = bad.length > 1 ? `; ${bad.length - 1} more of ${verdicts.length} mounts with problems` : "";
-  return `${bad[0].headline}${more}`;
-}
-
-export const checkEfsMount: CheckDefinition<Options> = {
+export default defineCheck({
   name: "check_efs_mount",
   prefix: "MOUNT",
   summary: "is an EFS (or any) file system mounted where it should be, answering, and in fstab",
@@ -53,57 +23,65 @@ export const checkEfsMount: CheckDefinition<Options> = {
     "fstab entry is missing, lacks _netdev, or is noauto. UNKNOWN: the write test refused by permissions " +
     "(names the user and the folder's mode). Needs no AWS permissions.",
   options: OPTIONS,
+  iam: [],
   examples: [
     "check_efs_mount --mount-point /mnt/efs --type efs --filesystem-id fs-12345678",
     "check_efs_mount --mount-point /mnt/efs --write-test --probe-timeout 3 -t 10",
     "check_efs_mount --all",
     "check_efs_mount --mount-point /data --type ext4 -w 80 -c 90",
   ],
-  parse: parseOptions,
 
-  async run(options, ctx) {
+  validate(o) {
+    if (o.mountPoint.length === 0 && !o.all) throw new UsageError("no mount point: pass --mount-point PATH (repeatable) or --all");
+  },
+  connect: () => localMounts,
+
+  async evaluate(o, port, ctx) {
+    const settings = { thresholds: new Thresholds(o.warning, o.critical), readOnlyOk: o.readOnlyOk, probeTimeout: o.probeTimeout, stateDir: o.efsStateDir };
     ctx.stage("reading the mount table");
-    const mounts = await readMounts(options.mountinfo, ctx.signal);
-    ctx.debug(2, `mount table ${options.mountinfo}: ${mounts.length} entries`);
-    const fstab = options.fstabCheck || options.all ? await readFstab(options.fstab, ctx.signal) : [];
-    if (options.all && "error" in fstab) throw new CheckError(`--all: ${fstab.error}`);
+    const mounts = await port.readMounts(o.mountinfo, ctx.signal);
+    ctx.debug(2, `mount table ${o.mountinfo}: ${mounts.length} entries`);
+    const fstabCheck = !o.noFstabCheck;
+    const fstab = fstabCheck || o.all ? await port.readFstab(o.fstab, ctx.signal) : [];
+    if (o.all && "error" in fstab) throw new CheckError(`--all: ${fstab.error}`);
     const fstabEntries = "error" in fstab ? [] : fstab;
 
-    const targets = targetsOf(options, fstabEntries);
-    if (targets.length === 0) throw new CheckError(`--all: no efs, nfs or nfs4 entry in ${options.fstab}`);
+    const targets = targetsOf(o, fstabEntries, DEFAULT_TYPE);
+    if (targets.length === 0) throw new CheckError(`--all: no efs, nfs or nfs4 entry in ${o.fstab}`);
 
     const needsStateFiles = targets.some((t) => findMount(mounts, t.path)?.source.startsWith("127.0.0.1:"));
-    const stateFiles = needsStateFiles ? await readStateFiles(options.stateDir) : [];
+    const stateFiles = needsStateFiles ? await port.readStateFiles(o.efsStateDir) : [];
 
     const observations: Observation[] = targets.map((target) => {
       const mount = findMount(mounts, target.path);
       const identity = mount?.fsType.startsWith("nfs") ? identify(mount, stateFiles) : undefined;
       // The audit compares paths as text: it never touches the mount, hung or not.
-      const audit = !options.fstabCheck ? undefined
+      const audit = !fstabCheck ? undefined
         : "error" in fstab ? { problem: "fstab unreadable", fix: `${fstab.error}; pass --fstab FILE or --no-fstab-check` }
-        : auditFstab(fstabEntries, target.path, target.type, options.fstab);
+        : auditFstab(fstabEntries, target.path, target.type, o.fstab);
       ctx.debug(1, mount
         ? `${target.path}: ${mount.fsType} ${mount.source} ${mount.mountOptions.join(",")} ${mount.superOptions.join(",")}`
-        : `${target.path}: not in ${options.mountinfo}`);
+        : `${target.path}: not in ${o.mountinfo}`);
       return { target, mount, identity, fstab: audit };
     });
 
-    // All mounts at once: one hung mount must not use up the others' time.
-    const pending = new Set(observations.filter((o) => o.mount).map((o) => o.target.path));
-    const showPending = () => ctx.stage(`${PROBING}${[...pending].join(", ")}`);
+    // All mounts at once: one hung mount must not use up the others' time. Reached only when -t is
+    // shorter than --probe-timeout: a mount still silent at the deadline is hung, CRITICAL.
+    const pending = new Set(observations.filter((obs) => obs.mount).map((obs) => obs.target.path));
+    const showPending = () => ctx.stage(`probing ${[...pending].join(", ")}`);
+    if (pending.size > 0) ctx.onTimeout((seconds) => simpleReport(State.CRITICAL, `${[...pending].join(", ")} not responding: no answer within the ${seconds}s deadline (-t)`));
     showPending();
-    await Promise.all(observations.filter((o) => o.mount).map(async (o) => {
-      o.probe = await probeMount(o.target.path, {
-        timeoutSeconds: options.probeTimeout, writeTest: options.writeTest, signal: ctx.signal, env: ctx.env, debug: ctx.debug,
+    await Promise.all(observations.filter((obs) => obs.mount).map(async (obs) => {
+      obs.probe = await port.probe(obs.target.path, {
+        timeoutSeconds: o.probeTimeout, writeTest: o.writeTest, signal: ctx.signal, env: ctx.env, debug: ctx.debug,
       });
-      pending.delete(o.target.path);
+      pending.delete(obs.target.path);
       if (pending.size > 0) showPending();
     }));
+    ctx.onTimeout(undefined);
     ctx.stage("judging");
 
-    const verdicts = observations
-      .map((o) => judge(o, options))
-      .sort((a, b) => bySeverityDesc(a.state, b.state));
+    const verdicts = observations.map((obs) => judge(obs, settings)).sort((a, b) => bySeverityDesc(a.state, b.state));
     const metrics: Metric[] = [...verdicts.flatMap((v) => v.metrics), { label: "mounts", value: verdicts.length, min: 0 }];
     return makeReport({
       summary: summarize(verdicts),
@@ -111,12 +89,4 @@ export const checkEfsMount: CheckDefinition<Options> = {
       metrics,
     });
   },
-
-  // Reached only when -t is shorter than --probe-timeout: a mount still silent at the deadline is hung.
-  onTimeout(stage, seconds) {
-    if (!stage.startsWith(PROBING)) return undefined;
-    return simpleReport(State.CRITICAL, `${stage.slice(PROBING.length)} not responding: no answer within the ${seconds}s deadline (-t)`);
-  },
-};
-
-export default checkEfsMount;
+});

@@ -3,8 +3,8 @@ import { formatPlain } from "../../src/range";
 import { bySeverityDesc, State, worst } from "../../src/state";
 import type { Thresholds } from "../../src/thresholds";
 import { explainAccess } from "./access";
-import type { EfsIdentity } from "./efs";
-import type { FstabAudit } from "./fstab";
+import { type EfsIdentity, filesystemIdOfSpec } from "./efs";
+import { type FstabAudit, type FstabEntry, NETWORK_FSTAB_TYPES } from "./fstab";
 import { isReadOnly, type MountEntry } from "./mountinfo";
 import type { MountProbe } from "./probe";
 
@@ -217,4 +217,30 @@ export function judge(obs: Observation, settings: JudgeSettings): Verdict {
     text: `${target.path}: ${parts.join("; ")}`,
     metrics,
   };
+}
+
+/** --mount-point targets, then (with --all) every efs/nfs/nfs4 fstab entry, expecting what fstab says. */
+export function targetsOf(
+  o: { mountPoint: string[]; all: boolean; type?: string; filesystemId?: string },
+  fstab: FstabEntry[],
+  defaultType: string,
+): Target[] {
+  const targets = new Map<string, Target>();
+  for (const path of o.mountPoint) targets.set(path, { path, type: o.type ?? defaultType, filesystemId: o.filesystemId });
+  if (o.all) {
+    for (const e of fstab.filter((e) => NETWORK_FSTAB_TYPES.includes(e.fsType))) {
+      if (targets.has(e.mountPoint)) continue;
+      targets.set(e.mountPoint, { path: e.mountPoint, type: o.type ?? e.fsType, filesystemId: o.filesystemId ?? filesystemIdOfSpec(e.spec) });
+    }
+  }
+  return [...targets.values()];
+}
+
+export function summarize(verdicts: Verdict[]): string {
+  const bad = verdicts.filter((v) => v.state !== State.OK);
+  if (bad.length === 0) {
+    return verdicts.length === 1 ? verdicts[0].headline : `${verdicts.length} mounts OK: ${verdicts.map((v) => v.path).join(", ")}`;
+  }
+  const more = bad.length > 1 ? `; ${bad.length - 1} more of ${verdicts.length} mounts with problems` : "";
+  return `${bad[0].headline}${more}`;
 }

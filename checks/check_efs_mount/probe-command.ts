@@ -4,9 +4,9 @@ import {
 } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
-import { one } from "../../src/cli";
-import type { CheckDefinition } from "../../src/definition";
+import { defineCheck } from "../../src/definition";
 import { UsageError } from "../../src/errors";
+import { flag, value } from "../../src/options";
 import { makeReport } from "../../src/report";
 import { State } from "../../src/state";
 import { gatherAccess, type WriteAccess } from "./access";
@@ -99,29 +99,24 @@ export function probePath(path: string, withWriteTest: boolean): ProbeAnswer {
   }
 }
 
-interface Options {
-  path: string;
-  writeTest: boolean;
-}
-
-export const mountProbe: CheckDefinition<Options> = {
+/** The hidden command: touches one path and prints what happened as JSON; judging is check_efs_mount's. */
+export default defineCheck({
   name: PROBE_COMMAND,
   prefix: "MOUNT",
   summary: "internal: the child process check_efs_mount runs to touch one mount (prints JSON)",
   options: {
-    path: { type: "string", placeholder: "DIR", describe: "Directory to probe" },
-    "write-test": { type: "boolean", describe: "Also create, read and delete a file there" },
+    path: value({ placeholder: "DIR", help: "Directory to probe" }, (t, flagName) => {
+      if (!t.startsWith("/")) throw new UsageError(`${flagName}: an absolute directory is required`);
+      return t;
+    }),
+    writeTest: flag({ help: "Also create, read and delete a file there" }),
   },
   examples: [`aws-checks ${PROBE_COMMAND} --path /mnt/efs --write-test`],
-  parse(args) {
-    const path = one(args.path);
-    if (path === undefined || !path.startsWith("/")) throw new UsageError("--path: an absolute directory is required");
-    return { path, writeTest: args["write-test"] === true };
+  validate(o) {
+    if (o.path === undefined) throw new UsageError("--path: an absolute directory is required");
   },
-  async run(options) {
-    return { ...makeReport({ summary: "probed", state: State.OK }), data: probePath(options.path, options.writeTest) };
+  async evaluate(o) {
+    return { ...makeReport({ summary: "probed", state: State.OK }), data: probePath(o.path as string, o.writeTest) };
   },
   print: (report) => `${JSON.stringify(report.data)}\n`,
-};
-
-export default mountProbe;
+});

@@ -2,6 +2,18 @@ import { readdir, readFile } from "node:fs/promises";
 import { CheckError } from "../../src/errors";
 import { type FstabEntry, parseFstab } from "./fstab";
 import { type MountEntry, parseMountinfo } from "./mountinfo";
+import { type MountProbe, probeMount, type ProbeSettings } from "./probe";
+
+/** What check_efs_mount reads: kernel tables, small local files, and each mount through a child probe. */
+export interface MountPort {
+  readMounts(file: string, signal: AbortSignal): Promise<MountEntry[]>;
+  /** The fstab entries, or the reason they could not be read. */
+  readFstab(file: string, signal: AbortSignal): Promise<FstabEntry[] | { error: string }>;
+  readStateFiles(dir: string): Promise<string[]>;
+  probe(path: string, settings: ProbeSettings): Promise<MountProbe>;
+}
+
+export const localMounts: MountPort = { readMounts, readFstab, readStateFiles, probe: probeMount };
 
 // Everything here reads kernel tables and small local files, never a mounted path: none of it can block
 // on a hung mount (the kernel serves /proc/self/mountinfo without asking any file system).

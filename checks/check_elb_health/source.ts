@@ -1,7 +1,10 @@
-import type { AwsConnection } from "../../src/aws/connect";
+import { type AwsConnection, awsRegions } from "../../src/aws/connect";
 import { ClassicElb, isLoadBalancerNotFound } from "../../src/aws/elb";
+import type { AwsSettings } from "../../src/aws/options";
+import type { RegionalPort } from "../../src/aws/regions";
 import { mapBounded } from "../../src/concurrency";
-import type { LoadBalancerHealth } from "./health";
+import type { Context } from "../../src/context";
+import type { LoadBalancerHealth } from "./judge";
 
 export interface RegionHealth {
   loadBalancers: LoadBalancerHealth[];
@@ -9,11 +12,25 @@ export interface RegionHealth {
   missing: string[];
 }
 
+/** What check_elb_health reads in one region. */
+export interface HealthSource {
+  /** The load balancers named with --elb: asked for directly, no listing needed. */
+  named(names: string[]): Promise<RegionHealth>;
+  /** Every classic load balancer of the region, with the health of each. */
+  all(): Promise<RegionHealth>;
+}
+
+export type HealthPort = RegionalPort<HealthSource>;
+
+export function connectHealth(settings: AwsSettings, ctx: Context): HealthPort {
+  return awsRegions(settings, ctx, (conn, region) => new ElbHealthSource(conn, region));
+}
+
 // DescribeInstanceHealth takes one load balancer per call: a few at once keep 450 of them well inside -t.
 const CONCURRENT_CALLS = 16;
 
 /** The ELB side of check_elb_health: which load balancers, then each one's instance health. */
-export class ElbHealthSource {
+class ElbHealthSource implements HealthSource {
   private readonly elb: ClassicElb;
 
   constructor(

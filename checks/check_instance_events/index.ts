@@ -1,166 +1,103 @@
-import { AwsConnection } from "../../src/aws/connect";
-import { describeAwsError } from "../../src/aws/errors";
-import { resolveRegions } from "../../src/aws/region";
-import { perRegion, unreadRegionsNote } from "../../src/aws/regions-run";
-import { type AwsSettings, parseAwsSettings } from "../../src/aws/settings";
-import { keyValues, list, one, thresholdOptions } from "../../src/cli";
-import type { CheckDefinition } from "../../src/definition";
-import { humanDuration, parseDuration } from "../../src/duration";
+import { AWS_OPTIONS, awsSettings } from "../../src/aws/options";
+import { acrossRegions } from "../../src/aws/regions";
+import { defineCheck } from "../../src/definition";
 import { UsageError } from "../../src/errors";
-import type { Metric } from "../../src/metric";
-import { Range } from "../../src/range";
+import { duration, flag, keyValues, texts, values } from "../../src/options";
 import { type Finding, makeReport } from "../../src/report";
 import { State } from "../../src/state";
-import { type EventRules, isOver, type JudgedEvent, judgeEvent, type ScheduledEvent } from "./events";
-import { readSelfEvents } from "./self";
-import { Ec2EventsSource, type Selection } from "./source";
+import { type EventRules, judgeEvents, metrics, type ScheduledEvent, summarize, whyNotJudged } from "./judge";
+import type { Selection } from "./source";
 
-interface Options {
-  aws: AwsSettings;
-  selection: Selection;
-  self: boolean;
-  rules: EventRules;
-}
+const SELECTION = "Selection:";
+const THRESHOLDS = "Thresholds:";
 
-const DEFAULT_CRITICAL = "3d";
-
-export const checkInstanceEvents: CheckDefinition<Options> = {
+export default defineCheck({
   name: "check_instance_events",
   prefix: "EVENTS",
   summary: "EC2 scheduled events (reboot, retirement, stop, maintenance) coming up for your instances",
   description:
     "Reads DescribeInstanceStatus (all pages, every region asked for). Events whose description starts with " +
     "[Completed] or [Canceled] are over and never alert; an event already started is CRITICAL.",
-  aws: true,
   options: {
-    ...thresholdOptions({
-      placeholder: "DURATION",
-      warning: "WARNING when an event starts within DURATION (bare number = days). Default: every pending event warns",
-      critical: `CRITICAL when an event starts within DURATION (default ${DEFAULT_CRITICAL})`,
+    warning: duration({
+      short: "w",
+      unit: "d",
+      group: THRESHOLDS,
+      help: "WARNING when an event starts within DURATION (bare number = days). Default: every pending event warns",
     }),
-    "instance-id": { type: "string", placeholder: "ID", repeatable: true, describe: "Only this instance", group: "Selection:" },
-    tag: { type: "string", placeholder: "KEY=VALUE", repeatable: true, describe: "Only instances with this tag (all must match)", group: "Selection:" },
-    "include-stopped": { type: "boolean", describe: "Also stopped instances (a pending retirement, say)", group: "Selection:" },
-    self: { type: "boolean", describe: "Only this instance, read from IMDSv2; needs no AWS credentials", group: "Selection:" },
-    "ignore-code": {
-      type: "string",
+    critical: duration({ short: "c", unit: "d", default: "3d", group: THRESHOLDS, help: "CRITICAL when an event starts within DURATION" }),
+    instanceId: values({ placeholder: "ID", help: "Only this instance", group: SELECTION }, (id, flagName) => {
+      if (!/^i-[0-9a-f]{8,17}$/.test(id)) throw new UsageError(`${flagName}: '${id}' is not an instance id (i-0123456789abcdef0)`);
+      return id;
+    }),
+    tag: keyValues({ help: "Only instances with this tag (all must match)", group: SELECTION }),
+    includeStopped: flag({ help: "Also stopped instances (a pending retirement, say)", group: SELECTION }),
+    self: flag({ help: "Only this instance, read from IMDSv2; needs no AWS credentials", group: SELECTION }),
+    ignoreCode: texts({
       placeholder: "CODE",
-      repeatable: true,
-      describe: "Ignore events with this code (instance-reboot, system-reboot, system-maintenance, instance-retirement, instance-stop)",
-      group: "Selection:",
-    },
+      help: "Ignore events with this code (instance-reboot, system-reboot, system-maintenance, instance-retirement, instance-stop)",
+      group: SELECTION,
+    }),
+    ...AWS_OPTIONS,
   },
+  iam: [
+    { action: "ec2:DescribeInstanceStatus" },
+    { action: "ec2:DescribeInstances", when: "events to name, or --tag" },
+    { action: "ec2:DescribeRegions", when: "--region all" },
+    { action: "sts:AssumeRole", when: "--role-arn" },
+  ],
   examples: [
     "check_instance_events --region eu-west-1 --tag env=prod -w 14d -c 3d",
     "check_instance_events --self -c 2d",
   ],
 
-  parse(args) {
-    const self = args.self === true;
-    const selection: Selection = {
-      instanceIds: list(args["instance-id"]),
-      tags: keyValues(args.tag, "--tag"),
-      includeStopped: args["include-stopped"] === true,
-    };
-    for (const id of selection.instanceIds) {
-      if (!/^i-[0-9a-f]{8,17}$/.test(id)) throw new UsageError(`--instance-id: '${id}' is not an instance id (i-0123456789abcdef0)`);
-    }
-    if (self && (selection.instanceIds.length > 0 || selection.tags.length > 0)) {
-      throw new UsageError("--self cannot be combined with --instance-id or --tag");
-    }
-    const warning = one(args.warning);
-    return {
-      aws: parseAwsSettings(args),
-      selection,
-      self,
-      rules: {
-        warningSeconds: warning === undefined ? undefined : parseDuration(warning, "d", "--warning"),
-        criticalSeconds: parseDuration(one(args.critical) ?? DEFAULT_CRITICAL, "d", "--critical"),
-        ignoreCodes: list(args["ignore-code"]),
-      },
-    };
+  validate(o) {
+    if (o.self && (o.instanceId.length > 0 || o.tag.length > 0)) throw new UsageError("--self cannot be combined with --instance-id or --tag");
   },
 
-  async run(options, ctx) {
-    const { rules } = options;
+  connect: async (o, ctx) => (await import("./source")).connectEvents(awsSettings(o), ctx),
+
+  async evaluate(o, port, ctx) {
+    const rules: EventRules = { warningSeconds: o.warning, criticalSeconds: o.critical, ignoreCodes: o.ignoreCode };
+    const selection: Selection = { instanceIds: o.instanceId, tags: o.tag, includeStopped: o.includeStopped };
     let events: ScheduledEvent[] = [];
     let instances = 0;
     let failures: Finding[] = [];
-    const filterText = describeFilter(options.selection);
+    let note = "";
 
-    if (options.self) {
+    if (o.self) {
       ctx.stage("reading scheduled events from instance metadata");
-      const self = await readSelfEvents(ctx.signal);
-      events = self.events;
+      events = (await port.self(ctx.signal)).events;
       instances = 1;
     } else {
-      const conn = new AwsConnection(options.aws, ctx);
-      ctx.stage("resolving regions");
-      const regions = await resolveRegions(conn, ctx);
-      ctx.stage("describing instance status (ec2:DescribeInstanceStatus)");
-      const outcome = await perRegion(regions, async (region) => {
-        const source = new Ec2EventsSource(conn, region);
-        const read = await source.read(options.selection);
-        const pending = read.events.filter((e) => !isOver(e) && !rules.ignoreCodes.includes(e.code));
-        if (pending.length > 0) await source.addNames(pending);
-        return read;
+      const read = await acrossRegions(port.regional, ctx, async (source) => {
+        ctx.stage("describing instance status (ec2:DescribeInstanceStatus)");
+        const found = await source.read(selection);
+        const pending = found.events.filter((e) => whyNotJudged(e, rules) === undefined);
+        if (pending.length > 0) {
+          const names = await source.names(pending.map((e) => e.instanceId));
+          for (const e of pending) e.name = names.get(e.instanceId);
+        }
+        return found;
       });
-      failures = outcome.failures;
-      for (const { value } of outcome.results) {
-        events.push(...value.events);
-        instances += value.instances;
-      }
-      if (options.selection.tags.length > 0 && instances === 0 && failures.length === 0) {
-        return makeReport({ summary: `no instance matches ${filterText}`, state: State.UNKNOWN });
+      ({ failures, note } = read);
+      events = read.results.flatMap((r) => r.value.events);
+      instances = read.results.reduce((n, r) => n + r.value.instances, 0);
+      if (selection.tags.length > 0 && instances === 0 && failures.length === 0) {
+        const filter = selection.tags.map((t) => `--tag ${t.key}=${t.value}`).join(" ");
+        return makeReport({ summary: `no instance matches ${filter}`, state: State.UNKNOWN });
       }
     }
 
     for (const e of events) {
-      if (isOver(e)) ctx.debug(1, `over, not judged: ${e.instanceId} ${e.code}: ${e.description}`);
-      else if (rules.ignoreCodes.includes(e.code)) ctx.debug(1, `ignored code: ${e.instanceId} ${e.code}`);
+      const why = whyNotJudged(e, rules);
+      if (why !== undefined) ctx.debug(1, why);
     }
-    const judged = events
-      .filter((e) => !isOver(e) && !rules.ignoreCodes.includes(e.code))
-      .map((e) => judgeEvent(e, rules, ctx.now()))
-      .sort((a, b) => a.secondsUntil - b.secondsUntil);
-
+    const judged = judgeEvents(events, rules, ctx.now());
     return makeReport({
-      summary: summarize(judged, instances) + unreadRegionsNote(failures),
+      summary: summarize(judged, instances) + note,
       findings: [...judged.map((j) => j.finding), ...failures],
       metrics: metrics(judged, instances, rules),
     });
   },
-
-  mapError: describeAwsError,
-};
-
-function describeFilter(selection: Selection): string {
-  return selection.tags.map((t) => `--tag ${t.key}=${t.value}`).join(" ");
-}
-
-function summarize(judged: JudgedEvent[], instances: number): string {
-  if (judged.length === 0) return `no scheduled events on ${instances} instance(s)`;
-  const next = judged[0];
-  const when = next.secondsUntil <= 0 ? `started ${humanDuration(-next.secondsUntil)} ago` : `in ${humanDuration(next.secondsUntil)}`;
-  return `${judged.length} scheduled event(s) on ${instances} instance(s); next: ${next.event.instanceId} ${next.event.code} ${when}`;
-}
-
-function metrics(judged: JudgedEvent[], instances: number, rules: EventRules): Metric[] {
-  const out: Metric[] = [
-    { label: "events", value: judged.length, min: 0 },
-    { label: "instances", value: instances, min: 0 },
-  ];
-  if (judged.length > 0) {
-    out.push({
-      label: "next_event",
-      value: judged[0].secondsUntil,
-      uom: "s",
-      // Alert when the nearest event is closer than the threshold: the range `N:`.
-      warning: rules.warningSeconds === undefined ? undefined : Range.below(rules.warningSeconds),
-      critical: Range.below(rules.criticalSeconds),
-    });
-  }
-  return out;
-}
-
-export default checkInstanceEvents;
+});

@@ -1,6 +1,6 @@
 import { imdsRequire } from "../../src/aws/imds";
 import { CheckError } from "../../src/errors";
-import type { ScheduledEvent } from "./events";
+import type { ScheduledEvent } from "./judge";
 
 const IMDS_BUDGET_MS = 1000;
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];

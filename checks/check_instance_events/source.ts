@@ -6,12 +6,16 @@ import {
   paginateDescribeInstances,
   paginateDescribeInstanceStatus,
 } from "@aws-sdk/client-ec2";
-import type { AwsConnection } from "../../src/aws/connect";
+import { type AwsConnection, awsRegions } from "../../src/aws/connect";
 import { describeInstancesById, nameTag } from "../../src/aws/ec2-instances";
-import { batches } from "../../src/aws/regions-run";
+import type { AwsSettings } from "../../src/aws/options";
+import type { RegionalPort } from "../../src/aws/regions";
+import type { Context } from "../../src/context";
+import { batches } from "../../src/concurrency";
 import { type Projection, projectResponses } from "../../src/aws/xml-projection";
 import { releaseMemory } from "../../src/memory";
-import type { ScheduledEvent } from "./events";
+import type { ScheduledEvent } from "./judge";
+import { readSelfEvents } from "./self";
 
 export interface Selection {
   instanceIds: string[];
@@ -27,6 +31,23 @@ export interface RegionEvents {
   matchedByTags?: number;
 }
 
+/** What check_instance_events reads in one region. */
+export interface EventsSource {
+  read(selection: Selection): Promise<RegionEvents>;
+  /** The Name tag of each of these instances (undefined when it has none). */
+  names(instanceIds: readonly string[]): Promise<Map<string, string | undefined>>;
+}
+
+/** The check's port: EC2 in every region asked, or this instance's own metadata (--self). */
+export interface EventsPort {
+  regional: RegionalPort<EventsSource>;
+  self(signal: AbortSignal): Promise<{ instanceId: string; events: ScheduledEvent[] }>;
+}
+
+export function connectEvents(settings: AwsSettings, ctx: Context): EventsPort {
+  return { regional: awsRegions(settings, ctx, (conn, region) => new Ec2EventsSource(conn, region)), self: readSelfEvents };
+}
+
 const PAGE = 1000;
 const IDS_PER_STATUS_CALL = 100; // DescribeInstanceStatus takes at most 100 InstanceIds
 
@@ -38,7 +59,7 @@ const PROJECTIONS: Projection[] = [
 ];
 
 /** The EC2 side of check_instance_events: statuses with their events, then Name tags in batches. */
-export class Ec2EventsSource {
+class Ec2EventsSource implements EventsSource {
   private readonly ec2: EC2Client;
 
   constructor(
@@ -81,10 +102,10 @@ export class Ec2EventsSource {
     return result;
   }
 
-  /** Fills in Name tags, one DescribeInstances call per 200 instances that have events. */
-  async addNames(events: ScheduledEvent[]): Promise<void> {
-    const found = await describeInstancesById(this.ec2, events.map((e) => e.instanceId), this.conn.sendOptions);
-    for (const e of events) e.name = nameTag(found.get(e.instanceId));
+  /** One DescribeInstances call per 200 instances. */
+  async names(instanceIds: readonly string[]): Promise<Map<string, string | undefined>> {
+    const found = await describeInstancesById(this.ec2, instanceIds, this.conn.sendOptions);
+    return new Map(instanceIds.map((id) => [id, nameTag(found.get(id))]));
   }
 
   private async instancesWithTags(selection: Selection): Promise<Set<string>> {

@@ -1,4 +1,3 @@
-import { list } from "../../src/cli";
 import { UsageError } from "../../src/errors";
 
 /** A queue given by its URL: used as is, in the region its host names (when it names one). */
@@ -60,15 +59,15 @@ function parseQueueUrl(text: string): GivenUrl {
   return { url: text, name: m[2], region: regionOfUrl(m[1].toLowerCase()) };
 }
 
-export function parseSelection(queues: unknown, prefixes: unknown): QueueSelection {
+export function parseSelection(queues: readonly string[], prefixes: readonly string[]): QueueSelection {
   const names: string[] = [];
   const urls: GivenUrl[] = [];
-  for (const text of new Set(list(queues))) {
+  for (const text of new Set(queues)) {
     if (/^https?:\/\//i.test(text)) urls.push(parseQueueUrl(text));
     else if (isQueueName(text)) names.push(text);
     else throw new UsageError(`--queue: '${text}' is neither a queue name (1-80 letters, digits, - and _, optional .fifo) nor a queue URL`);
   }
-  const prefixList = [...new Set(list(prefixes))];
+  const prefixList = [...new Set(prefixes)];
   for (const p of prefixList) {
     if (!PREFIX.test(p)) throw new UsageError(`--queue-prefix: '${p}' cannot start a queue name (letters, digits, - _ and .)`);
   }

@@ -5,11 +5,14 @@ import {
   type QueueAttributeName,
   SQSClient,
 } from "@aws-sdk/client-sqs";
-import type { AwsConnection } from "../../src/aws/connect";
+import { type AwsConnection, awsRegions } from "../../src/aws/connect";
 import { awsErrorText } from "../../src/aws/errors";
+import type { AwsSettings } from "../../src/aws/options";
+import type { RegionalPort } from "../../src/aws/regions";
+import type { Context } from "../../src/context";
 import { CheckError } from "../../src/errors";
 import { mapBounded } from "../../src/concurrency";
-import type { DeadLetterQueue, QueueReading } from "./backlog";
+import type { DeadLetterQueue, QueueReading } from "./judge";
 import { parseQueueArn, parseRedrivePolicy, siblingQueueUrl } from "./redrive";
 import type { RegionTargets } from "./selection";
 
@@ -25,6 +28,17 @@ export interface RegionBacklog {
   unmatchedPrefixes: string[];
   /** Queues that could not be read, and why (throttled, denied, unparseable…). */
   failed: { name: string; region: string; reason: string }[];
+}
+
+/** What check_queue_backlog reads in one region. */
+export interface BacklogSource {
+  read(targets: RegionTargets): Promise<RegionBacklog>;
+}
+
+export type BacklogPort = RegionalPort<BacklogSource>;
+
+export function connectBacklog(settings: AwsSettings, ctx: Context): BacklogPort {
+  return awsRegions(settings, ctx, (conn, region) => new SqsBacklogSource(conn, region, (stage) => ctx.stage(stage)));
 }
 
 // The one GetQueueAttributes call per queue asks for exactly this. Not among the attributes, and so not
@@ -62,7 +76,7 @@ type Depth = Pick<DeadLetterQueue, "visible" | "missing" | "error">;
 type Found = { url: string; name: string; given: "name" | "url" | "prefix" };
 
 /** The SQS side of check_queue_backlog: URLs from names and prefixes, then one attribute call per queue. */
-export class SqsBacklogSource {
+class SqsBacklogSource implements BacklogSource {
   private readonly sqs: SQSClient;
 
   constructor(

@@ -1,28 +1,33 @@
 import type { Context } from "../../src/context";
 import { CheckError } from "../../src/errors";
 import { type Finding, makeReport, type Report } from "../../src/report";
-import { isSafeHost, sshAll } from "../../src/ssh";
+import { acrossRegions, regionsOf } from "../../src/aws/regions";
+import { isSafeHost } from "../../src/ssh";
 import { State } from "../../src/state";
 import type { Thresholds } from "../../src/thresholds";
 import { readAnswer } from "./answer";
-import type { ElbMember } from "./elb";
 import type { FleetOptions } from "./fleet-options";
-import { fleetReport, type HostResult, type Target } from "./fleet-report";
+import { fleetReport, type HostResult, type Target } from "./judge";
+import type { ScorePort } from "./source";
+
+interface ElbMember {
+  instanceId: string;
+  /** The address asked for with --address; undefined when the instance has none (or was not found). */
+  address?: string;
+}
 
 // Every ssh still running this long before the deadline is killed, which leaves time to judge the
 // others and print the report before the run's own timeout (which would say nothing about the hosts).
 const KILL_MARGIN_MS = 300;
 
 /** Fleet mode: find the hosts (--host, --elb), run the probe on each over SSH, judge the scores. */
-export async function runFleet(fleet: FleetOptions, thresholds: Thresholds, ctx: Context): Promise<Report> {
+export async function runFleet(fleet: FleetOptions, thresholds: Thresholds, port: ScorePort, ctx: Context): Promise<Report> {
   const targets: Target[] = fleet.hosts.map((host) => ({ label: host, address: host }));
   const unusable = new Map<Target, string>();
   const fleetFindings: Finding[] = [];
 
   if (fleet.elb !== undefined) {
-    // Loaded only here: local mode and --host never load the AWS SDK.
-    const { elbMembers } = await import("./elb");
-    const elb = await elbMembers(fleet.elb, ctx);
+    const elb = await elbMembers(fleet.elb, port, ctx);
     if (elb.inService.length === 0) {
       const empty = `ELB ${fleet.elb.name}: no InService instance (${elb.registered} registered, region ${elb.region})`;
       if (targets.length === 0) {
@@ -48,7 +53,7 @@ export async function runFleet(fleet: FleetOptions, thresholds: Thresholds, ctx:
 
   const probed = targets.filter((t) => !unusable.has(t));
   ctx.stage(`probing ${probed.length} host(s) over SSH`);
-  const outcomes = await sshAll(
+  const outcomes = await port.ssh(
     probed.map((t) => t.address as string),
     fleet.ssh,
     fleet.command,
@@ -93,4 +98,22 @@ function addressProblem(member: ElbMember, kind: string): string | undefined {
   // Addresses come from the AWS API, but they reach ssh all the same: the same rule as --host.
   if (!isSafeHost(member.address)) return `not probed: its ${kind} '${member.address}' is not a host name or address`;
   return undefined;
+}
+
+/** --elb discovery: the InService instances of one classic load balancer, then their addresses. */
+async function elbMembers(elb: NonNullable<FleetOptions["elb"]>, port: ScorePort, ctx: Context) {
+  if (port.elb === undefined) throw new CheckError("--elb: no AWS connection");
+  const regions = await regionsOf(port.elb, ctx);
+  if (regions.length !== 1) throw new CheckError(`--elb: name one region (a classic load balancer lives in one), got ${regions.length}`);
+  const read = await acrossRegions(port.elb, ctx, async (source, region) => {
+    ctx.stage(`reading instance health of ${elb.name} (elasticloadbalancing:DescribeInstanceHealth)`);
+    const states = await source.health(elb.name);
+    if (states === undefined) throw new CheckError(`load balancer '${elb.name}' not found`, State.CRITICAL);
+    const ids = states.filter((s) => s.state === "InService").map((s) => s.instanceId);
+    if (ids.length === 0) return { region, registered: states.length, inService: [] as ElbMember[] };
+    ctx.stage("reading instance addresses (ec2:DescribeInstances)");
+    const addresses = await source.addresses(ids, elb.address);
+    return { region, registered: states.length, inService: ids.map((instanceId): ElbMember => ({ instanceId, address: addresses.get(instanceId) })) };
+  }, regions);
+  return read.results[0].value;
 }

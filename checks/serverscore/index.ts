@@ -1,29 +1,26 @@
-import type { CheckDefinition } from "../../src/definition";
+import { defineCheck } from "../../src/definition";
 import { makeReport } from "../../src/report";
 import { State } from "../../src/state";
-import { sampleHost } from "./host";
-import { parseComponents, parseWindow, SCORE_DESCRIPTION, SCORE_OPTIONS } from "./options";
-import { type Component, type ScoreResult, scoreHost, type Window } from "./score";
-
-interface Options {
-  window: Window;
-  components: Component[];
-}
+import { type ScoreResult, scoreHost } from "./judge";
+import { SCORE_DESCRIPTION, SCORE_OPTIONS } from "./options";
+import { thisHost } from "./source";
 
 /** The probe: prints this host's score alone (or its JSON), for people and for check_serverscore --host. */
-export const serverscore: CheckDefinition<Options> = {
+export default defineCheck({
   name: "serverscore",
   prefix: "SERVERSCORE",
   summary: "print this host's score, 1 (in danger) to 100 (idle)",
   description: SCORE_DESCRIPTION,
   options: SCORE_OPTIONS,
+  iam: [],
   examples: ["serverscore --format json --components load,mem,swap"],
-  parse: (args) => ({ window: parseWindow(args.window), components: parseComponents(args.components) }),
 
-  async run(options, ctx) {
+  connect: () => thisHost,
+
+  async evaluate(o, host, ctx) {
     ctx.stage("reading load and memory");
-    const sample = await sampleHost(options.components.some((c) => c !== "load"), ctx.signal);
-    const result = scoreHost(sample, options.window, options.components);
+    const sample = await host.sample(o.components.some((c) => c !== "load"), ctx.signal);
+    const result = scoreHost(sample, o.window, o.components);
     return { ...makeReport({ summary: String(result.score), state: State.OK }), data: result };
   },
 
@@ -31,6 +28,4 @@ export const serverscore: CheckDefinition<Options> = {
     const result = report.data as ScoreResult;
     return format === "json" ? `${JSON.stringify(result)}\n` : `${result.score}\n`;
   },
-};
-
-export default serverscore;
+});

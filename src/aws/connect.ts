@@ -1,7 +1,9 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@smithy/types";
 import type { Context } from "../context";
-import type { AwsSettings } from "./settings";
+import type { AwsSettings } from "./options";
 import { annotateErrors } from "./errors";
+import { resolveRegions } from "./region";
+import type { RegionalPort } from "./regions";
 
 /** The parts of an SDK client's config that every client of a run shares. */
 export interface ClientConfig {
@@ -83,4 +85,10 @@ export class AwsConnection {
     })();
     return this.assumed;
   }
+}
+
+/** The real RegionalPort: one connection per run (one role assumption), one source per region. */
+export function awsRegions<S>(settings: AwsSettings, ctx: Context, source: (conn: AwsConnection, region: string) => S): RegionalPort<S> {
+  const conn = new AwsConnection(settings, ctx);
+  return { regions: () => resolveRegions(conn, ctx), in: (region) => source(conn, region) };
 }

@@ -1,5 +1,5 @@
 import { type EC2Client, type Instance, paginateDescribeInstances } from "@aws-sdk/client-ec2";
-import { batches } from "./regions-run";
+import { batches } from "../concurrency";
 
 // An instance-id filter takes at most 200 values and, unlike InstanceIds, does not fail the whole call
 // when one instance has just been terminated.

@@ -3,7 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { firstLine, perfdata, ROOT, runBinary } from "../support/run-binary";
+import checkEfsMount from "../../checks/check_efs_mount/index";
+import { runCheck } from "../../src/runner";
+import { binaryPath, firstLine, perfdata, ROOT, runBinary } from "../support/run-binary";
 
 // Mount tables, fstabs and amazon-efs-utils state dirs as fixture files, for what this machine cannot
 // mount (NFS, EFS over TLS). Their mount points are real, empty temp dirs, so the probe the check
@@ -277,5 +279,21 @@ describe("check_efs_mount command line", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/answered in [\d.]+ ms/);
+  });
+});
+
+describe("check_efs_mount in-process with the built probe", () => {
+  it("ok-probe-through-built-binary: under vitest the probe runs as AWS_CHECKS_BIN", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "efs-inproc-"));
+    try {
+      const mountinfo = join(dir, "mountinfo");
+      writeFileSync(mountinfo, `30 1 0:40 / ${dir} rw,relatime - tmpfs tmpfs rw\n`);
+      const argv = ["--mount-point", dir, "--type", "tmpfs", "--mountinfo", mountinfo, "--no-fstab-check"];
+      const r = await runCheck(checkEfsMount, argv, { env: { AWS_CHECKS_BIN: binaryPath("aws-checks") } });
+      expect(r.exitCode).toBe(0);
+      expect(r.stdout).toMatch(/answered in [\d.]+ ms/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -127,7 +127,7 @@ describe.each(COMMANDS)("%s", (command) => {
   it.each([
     ["-w", "20:10", "--warning"],
     ["--critical", "1e3", "--critical"],
-    ["-c", "", "--critical"],
+    ["-c", "10:5", "--critical"],
   ])("%s '%s' (after the help's own example): exactly one UNKNOWN line naming %s, exit 3", async (flag, value, named) => {
     const example = firstExample((await helpOf(command)).stdout, command);
     const r = await runBinary(command, [...example, flag, value]);
@@ -135,6 +135,14 @@ describe.each(COMMANDS)("%s", (command) => {
     expect(r.stdout).toMatch(ONE_UNKNOWN_LINE);
     // the probe has no thresholds, so there the flag itself is the unknown option
     expect(r.stdout).toContain(command === "serverscore" ? `unknown option '${flag}'` : `${named}: `);
+  });
+
+  // The probe has no -c.
+  if (command !== "serverscore") it("an empty value (-c '', --timeout=) after the help's own example means the default, not a usage error", async () => {
+    const example = firstExample((await helpOf(command)).stdout, command);
+    const r = await runBinary(command, [...example, "-c", "", "--timeout="]);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).not.toMatch(/--critical:|--timeout:|missing value/);
   });
 
   it.each([[["--bogus"], "unknown option '--bogus'"], [["stray"], "unexpected argument 'stray'"], [["--timeout"], "--timeout: missing value"]])(

@@ -95,7 +95,7 @@ describe("check_serverscore (this host)", () => {
     expect(lines.at(-1)).toMatch(/ \| score=\d+;1:100;1:100;1;100 load_per_cpu=/);
   });
 
-  const REJECTED = ["", "20:10", "-5", "@", ":", "~", "~:", ":10", "10:20:30", "1:12%", "1e3", "+5", ".5", "5.", "5,5", " 10"];
+  const REJECTED = ["20:10", "-5", "@", ":", "~", "~:", "10:20:30", "1:12%", "1e3", "+5", ".5", "5.", "5,5", " 10"];
   it.each(REJECTED)("-w '%s' is rejected: one line naming --warning, exit 3, empty stderr", async (range) => {
     const r = await runBinary("check_serverscore", ["-w", range]);
     expect(r).toMatchObject({ exitCode: 3, stderr: "" });
@@ -104,11 +104,21 @@ describe("check_serverscore (this host)", () => {
 
   it.each([
     [["--window", "10"], "--window: expected 1, 5 or 15, got '10'"],
-    [["--components="], "--components: unknown part '' (use load, mem, swap)"],
+    [["--components=,"], "--components: unknown part '' (use load, mem, swap)"],
     [["-c"], "--critical: missing value"],
-    [["--critical", "1:12%"], "--critical: invalid range '1:12%' (use N, N:, ~:N, N:M or @N:M)"],
+    [["--critical", "1:12%"], "--critical: '1:12%' is not a percentage here: drop the '%' (the value judged is a count or an amount)"],
   ])("%j: %s", async (args, message) => {
     const r = await runBinary("check_serverscore", args);
     expect(r).toEqual(expect.objectContaining({ exitCode: 3, stderr: "", stdout: `SERVERSCORE UNKNOWN: ${message}\n` }));
+  });
+
+  it.each([
+    [["-w", "", "-c", "@1:100"], "50:", "@1:100"],
+    [["--warning=", "--critical=", "--components=", "--window="], "50:", "25:"],
+    [["-w", ":100", "-c", ":100"], "0:100", "0:100"],
+  ])("%j: an empty value is the default, ':N' is 0..N (as the C plugins read it)", async (args, warning, critical) => {
+    const r = await runBinary("check_serverscore", args);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(new RegExp(`^SERVERSCORE [A-Z]+: score \\d+ .*\\| score=\\d+;${warning};${critical};1;100 `));
   });
 });

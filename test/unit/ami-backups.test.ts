@@ -7,7 +7,7 @@ import {
   judgeInstance,
   ownersOf,
   worstFirst,
-} from "../../checks/check_ami_freshness/backups";
+} from "../../checks/check_ami_freshness/judge";
 import { State } from "../../src/state";
 
 const HOUR = 3600;

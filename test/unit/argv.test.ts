@@ -1,20 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { parseArgv, scanArgv } from "../../src/argv";
-import type { OptionSpec } from "../../src/help";
+import { parseCommandLine, scanArgv } from "../../src/argv";
+import { choice, counter, flag, positiveNumber, text, texts } from "../../src/options";
 
-const OPTIONS: Record<string, OptionSpec> = {
-  warning: { alias: "w", type: "string" },
-  timeout: { alias: "t", type: "string", default: "10" },
-  verbose: { alias: "v", type: "count" },
-  all: { type: "boolean" },
-  "no-fstab-check": { type: "boolean" },
-  format: { type: "string", default: "nagios", choices: ["nagios", "json"] },
-  queue: { type: "string" },
+const OPTIONS = {
+  warning: text({ short: "w", help: "" }),
+  timeout: positiveNumber({ short: "t", default: "10", help: "" }),
+  verbose: counter({ short: "v", help: "" }),
+  all: flag({ help: "" }),
+  noFstabCheck: flag({ help: "" }),
+  format: choice({ default: "nagios", help: "" }, ["nagios", "json"] as const),
+  queue: texts({ help: "" }),
 };
 
-describe("parseArgv", () => {
+const parse = (argv: string[]) => parseCommandLine(argv, OPTIONS);
+
+describe("parseCommandLine", () => {
   it("gives defaults, a zero count and no flags when nothing is passed", () => {
-    expect(parseArgv([], OPTIONS)).toEqual({ _: [], timeout: "10", t: "10", verbose: 0, v: 0, format: "nagios" });
+    expect(parse([]).values).toEqual({ warning: undefined, timeout: 10, verbose: 0, all: false, noFstabCheck: false, format: "nagios", queue: [] });
+    expect(parse([]).given.size).toBe(0);
   });
 
   it.each([
@@ -25,26 +28,33 @@ describe("parseArgv", () => {
     [["--warning", "10"], "10"],
     [["-w", "-10:-2"], "-10:-2"],
     [["--warning", "--"], "--"],
-    [["--warning="], ""],
+    [["--warning="], undefined],
+    [["-w", ""], undefined],
     [["-vw", "@1:2"], "@1:2"],
     [["-vvw5"], "5"],
   ])("%j sets warning to %j", (argv, value) => {
-    const parsed = parseArgv(argv, OPTIONS);
-    expect(parsed.warning).toBe(value);
-    expect(parsed.w).toBe(value);
+    expect(parse(argv).values.warning).toBe(value);
   });
 
-  it("repeats become an array in order; counters count; flags are true", () => {
-    const parsed = parseArgv(["--queue", "a", "--queue=b", "-vv", "--verbose", "--all", "--no-fstab-check", "-v"], OPTIONS);
-    expect(parsed.queue).toEqual(["a", "b"]);
-    expect(parsed.verbose).toBe(4);
-    expect(parsed.all).toBe(true);
-    expect(parsed["no-fstab-check"]).toBe(true);
+  it("an empty value is the default and does not count as given", () => {
+    const { values, given } = parse(["--timeout=", "--format=", "--warning="]);
+    expect(values).toMatchObject({ timeout: 10, format: "nagios", warning: undefined });
+    expect(given.size).toBe(0);
+  });
+
+  it("repeats keep every value in order; counters count; flags are true; given names the long options", () => {
+    const { values, given } = parse(["--queue", "a", "--queue=b", "-vv", "--verbose", "--all", "--no-fstab-check", "-v"]);
+    expect(values.queue).toEqual(["a", "b"]);
+    expect(values.verbose).toBe(4);
+    expect(values.all).toBe(true);
+    expect(values.noFstabCheck).toBe(true);
+    expect([...given].sort()).toEqual(["all", "no-fstab-check", "queue", "verbose"]);
   });
 
   it.each([
     [["--bogus"], "unknown option '--bogus'"],
     [["--bogus=1"], "unknown option '--bogus'"],
+    [["--noFstabCheck"], "unknown option '--noFstabCheck'"],
     [["-x"], "unknown option '-x'"],
     [["-vx"], "unknown option '-x'"],
     [["-5"], "unknown option '-5'"],
@@ -59,16 +69,16 @@ describe("parseArgv", () => {
     [["--format", "xml"], "--format: expected nagios, json, got 'xml'"],
     [["--format", "json", "--format", "yaml"], "--format: expected nagios, json, got 'yaml'"],
   ])("%j: %s", (argv, message) => {
-    expect(() => parseArgv(argv, OPTIONS)).toThrow(message);
+    expect(() => parse(argv)).toThrow(message);
   });
 
   it("a trailing '--' alone is fine", () => {
-    expect(parseArgv(["-w", "1", "--"], OPTIONS).warning).toBe("1");
+    expect(parse(["-w", "1", "--"]).values.warning).toBe("1");
   });
 });
 
 describe("scanArgv", () => {
   it("yields each option with its value, in order", () => {
-    expect(scanArgv(["-vw1", "--all", "-t", "5"], OPTIONS)).toEqual([{ name: "verbose" }, { name: "warning", value: "1" }, { name: "all" }, { name: "timeout", value: "5" }]);
+    expect(scanArgv(["-vw1", "--all", "-t", "5"], OPTIONS)).toEqual([{ key: "verbose" }, { key: "warning", value: "1" }, { key: "all" }, { key: "timeout", value: "5" }]);
   });
 });

@@ -1,23 +1,26 @@
 import { describe, expect, it } from "vitest";
 import { awsErrorText } from "../../src/aws/errors";
-import { parseAwsSettings } from "../../src/aws/settings";
+import { parseCommandLine } from "../../src/argv";
+import { AWS_OPTIONS, awsSettings } from "../../src/aws/options";
+
+const parseAwsSettings = (argv: string[]) => awsSettings(parseCommandLine(argv, AWS_OPTIONS).values);
 
 describe("AWS options", () => {
   it("takes repeated and comma-separated regions, once each", () => {
-    expect(parseAwsSettings({ region: ["eu-west-1", "us-east-1,eu-west-1"] }).regions).toEqual(["eu-west-1", "us-east-1"]);
+    expect(parseAwsSettings(["--region", "eu-west-1", "--region", "us-east-1,eu-west-1"]).regions).toEqual(["eu-west-1", "us-east-1"]);
   });
   it.each([
-    [{ region: "Europe" }, /--region: 'Europe' is not a region name/],
-    [{ region: ["all", "eu-west-1"] }, /'all' cannot be combined/],
-    [{ "role-arn": "monitor" }, /--role-arn: 'monitor' is not an IAM role ARN/],
-    [{ "external-id": "x" }, /--external-id needs --role-arn/],
-    [{ "endpoint-url": "localhost:4566" }, /--endpoint-url: 'localhost:4566' is not an http\(s\) URL/],
-    [{ "max-attempts": "0" }, /--max-attempts: expected a positive number/],
+    [["--region", "Europe"], /--region: 'Europe' is not a region name/],
+    [["--region", "all", "--region", "eu-west-1"], /'all' cannot be combined/],
+    [["--role-arn", "monitor"], /--role-arn: 'monitor' is not an IAM role ARN/],
+    [["--external-id", "x"], /--external-id needs --role-arn/],
+    [["--endpoint-url", "localhost:4566"], /--endpoint-url: 'localhost:4566' is not an http\(s\) URL/],
+    [["--max-attempts", "0"], /--max-attempts: expected a positive number/],
   ])("rejects %j", (args, message) => {
     expect(() => parseAwsSettings(args)).toThrow(message);
   });
   it("defaults to 3 attempts and the SDK's region chain", () => {
-    expect(parseAwsSettings({})).toMatchObject({ regions: [], maxAttempts: 3 });
+    expect(parseAwsSettings([])).toMatchObject({ regions: [], maxAttempts: 3 });
   });
 });
 

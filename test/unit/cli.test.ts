@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { COMMANDS } from "../../checks/registry";
-import { allOptions, helpText, keyValues, positiveInteger, positiveNumber, stateOption } from "../../src/cli";
+import { COMMANDS } from "../../app/registry";
+import { allOptions, helpText } from "../../src/cli";
+import { keyValues, longName, positiveInteger, positiveNumber, state } from "../../src/options";
 import { runCheck } from "../../src/runner";
 import { State } from "../../src/state";
 import { VERSION } from "../../src/version";
@@ -110,10 +111,9 @@ describe.each(COMMANDS.map((c) => [c.name, c] as const))("help of %s", (_name, e
     const help = helpText(def);
     const lines = help.trimEnd().split("\n");
     for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
-    for (const [name, spec] of Object.entries(allOptions(def))) {
-      expect(help).toContain(`--${name}`);
-      const short = [spec.alias ?? []].flat().find((a) => a.length === 1);
-      if (short) expect(help).toContain(`-${short}, --${name}`);
+    for (const [key, spec] of Object.entries(allOptions(def))) {
+      expect(help).toContain(`--${longName(key)}`);
+      if (spec.short) expect(help).toContain(`-${spec.short}, --${longName(key)}`);
     }
     const example = lines.lastIndexOf("Example:");
     expect(example).toBeGreaterThan(0);
@@ -127,25 +127,47 @@ describe.each(COMMANDS.map((c) => [c.name, c] as const))("help of %s", (_name, e
   });
 });
 
-describe("value helpers", () => {
+describe("value builders", () => {
+  const number = positiveNumber({ help: "" });
+  const whole = positiveInteger({ help: "", default: "16" });
   it("positiveNumber/positiveInteger accept plain positive numbers, else name the option", () => {
-    expect(positiveNumber(undefined, "--x", 7)).toBe(7);
-    expect(positiveNumber("2.5", "--x", 7)).toBe(2.5);
-    expect(positiveNumber(["1", "3"], "--x", 7)).toBe(3);
-    for (const bad of ["0", "-1", "1e3", "", "abc", "+2"]) expect(() => positiveNumber(bad, "--x", 7)).toThrow(/^--x: /);
-    expect(positiveInteger("16", "--concurrency", 1)).toBe(16);
-    expect(() => positiveInteger("1.5", "--concurrency", 1)).toThrow(/^--concurrency: expected a whole number/);
+    expect(number.parse([], "--x")).toBeUndefined();
+    expect(whole.parse(["16"], "--concurrency")).toBe(16);
+    expect(number.parse(["2.5"], "--x")).toBe(2.5);
+    expect(number.parse(["1", "3"], "--x")).toBe(3);
+    for (const bad of ["0", "-1", "1e3", "abc", "+2"]) expect(() => number.parse([bad], "--x")).toThrow(/^--x: /);
+    expect(() => whole.parse(["1.5"], "--concurrency")).toThrow(/^--concurrency: expected a whole number/);
   });
 
-  it("stateOption takes state names in any case", () => {
-    expect(stateOption("Warning", "--unreachable", State.CRITICAL)).toBe(State.WARNING);
-    expect(stateOption(undefined, "--unreachable", State.CRITICAL)).toBe(State.CRITICAL);
-    expect(() => stateOption("bad", "--unreachable", State.OK)).toThrow(/^--unreachable: expected ok, warning, critical or unknown, got 'bad'/);
+  it("state takes state names in any case", () => {
+    const unreachable = state({ help: "", default: "critical" });
+    expect(unreachable.parse(["Warning"], "--unreachable")).toBe(State.WARNING);
+    expect(unreachable.parse(["critical"], "--unreachable")).toBe(State.CRITICAL);
+    expect(() => unreachable.parse(["bad"], "--unreachable")).toThrow(/^--unreachable: expected ok, warning, critical or unknown, got 'bad'/);
   });
 
   it("keyValues splits at the first '=' and rejects pairs without a key", () => {
-    expect(keyValues(["Name=web=1", "env="], "--tag")).toEqual([{ key: "Name", value: "web=1" }, { key: "env", value: "" }]);
-    expect(() => keyValues(["=x"], "--tag")).toThrow(/^--tag: expected KEY=VALUE, got '=x'/);
-    expect(() => keyValues("novalue", "--tag")).toThrow(/^--tag: /);
+    const tag = keyValues({ help: "" });
+    expect(tag.parse(["Name=web=1", "env="], "--tag")).toEqual([{ key: "Name", value: "web=1" }, { key: "env", value: "" }]);
+    expect(() => tag.parse(["=x"], "--tag")).toThrow(/^--tag: expected KEY=VALUE, got '=x'/);
+    expect(() => tag.parse(["novalue"], "--tag")).toThrow(/^--tag: /);
+  });
+});
+
+describe("empty values mean the default", () => {
+  it.each([[["--warning="]], [["-w", ""]], [["--warning", ""]], [["-w="]]])("%j keeps -w unset", async (args) => {
+    expect(await run("--value", "15", ...args)).toEqual({ exitCode: State.OK, stdout: "GAUGE OK: value 15 | value=15\n" });
+  });
+
+  it("--timeout= is the default 10 s, --value= the default 0", async () => {
+    expect(await run("--timeout=", "--value=")).toEqual({ exitCode: State.OK, stdout: "GAUGE OK: value 0 | value=0\n" });
+  });
+
+  it("an option with no value at all is still an error", async () => {
+    expect(await run("--value", "1", "--warning")).toEqual({ exitCode: State.UNKNOWN, stdout: "GAUGE UNKNOWN: --warning: missing value\n" });
+  });
+
+  it("--help says so", () => {
+    expect(helpText(gauge).replace(/\s+/g, " ")).toContain("An empty value (--warning= or -w '') means the option's default");
   });
 });

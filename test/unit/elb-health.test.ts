@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type HealthRules, judgeLoadBalancer, type LoadBalancerHealth, worstFirst } from "../../checks/check_elb_health/health";
+import { type HealthRules, judgeLoadBalancer, type LoadBalancerHealth, worstFirst } from "../../checks/check_elb_health/judge";
 import type { InstanceHealth } from "../../src/aws/elb";
 import { State } from "../../src/state";
 import { Thresholds } from "../../src/thresholds";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isOver, judgeEvent, type ScheduledEvent } from "../../checks/check_instance_events/events";
+import { isOver, judgeEvent, type ScheduledEvent } from "../../checks/check_instance_events/judge";
 import { parseImdsDate } from "../../checks/check_instance_events/self";
 import { State } from "../../src/state";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { findFixture } from "../fixtures/gate/defs";
-import { GateFileError, loadPlan } from "../../src/gate/config";
+import { GateFileError, loadPlan } from "../../app/gate/config";
 import { State } from "../../src/state";
 
 const load = (yaml: string) => loadPlan("g.yaml", yaml, findFixture);

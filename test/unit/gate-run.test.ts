@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { findFixture, sleepyFinished } from "../fixtures/gate/defs";
-import { type GateIo, runGate } from "../../src/gate/gate";
+import { type GateIo, runGate } from "../../app/gate/gate";
 import { mapBounded } from "../../src/concurrency";
-import { fails, gateState } from "../../src/gate/policy";
+import { fails, gateState } from "../../app/gate/policy";
 import { State } from "../../src/state";
 import { lateBy } from "../support/timing";
 import { findAll, junitProblems, parseXml } from "./gate-xml";

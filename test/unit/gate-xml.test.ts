@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { GateEntry } from "../../src/gate/config";
-import { renderJunit } from "../../src/gate/format/junit";
-import { outcomeOf } from "../../src/gate/outcome";
-import type { CheckResult } from "../../src/gate/result";
+import type { GateEntry } from "../../app/gate/config";
+import { renderJunit } from "../../app/gate/format/junit";
+import { outcomeOf } from "../../app/gate/outcome";
+import type { CheckResult } from "../../app/gate/result";
 import { State } from "../../src/state";
 import { findAll, junitProblems, parseXml } from "./gate-xml";
 
@@ -65,7 +65,7 @@ describe("the gate's JUnit report", () => {
   const entry = (name: string, allowed: State[] = []): GateEntry => ({
     name,
     command: "check_x",
-    def: { name: "check_x", prefix: "X", summary: "", options: {}, examples: [], parse: () => ({}), run: async () => ({ state: 0, summary: "", findings: [], metrics: [] }) },
+    def: { name: "check_x", prefix: "X", summary: "", options: {}, examples: [], evaluate: async () => ({ state: 0, summary: "", findings: [], metrics: [] }) },
     argv: [],
     timeoutSeconds: 10,
     allowed,

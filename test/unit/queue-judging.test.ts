@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { judgeQueue, type QueueReading, type QueueRules, withoutDeadLetterQueues, worstFirst } from "../../checks/check_queue_backlog/backlog";
+import { judgeQueue, type QueueReading, type QueueRules, withoutDeadLetterQueues, worstFirst } from "../../checks/check_queue_backlog/judge";
 import checkQueueBacklog from "../../checks/check_queue_backlog/index";
 import { HELP_WIDTH } from "../../src/help";
 import { runCheck } from "../../src/runner";
@@ -90,8 +90,8 @@ describe("command line (in-process runCheck)", () => {
     [["--queue", "q", "-w", "20:10"], "QUEUE UNKNOWN: --warning: invalid range '20:10' (start is greater than end)"],
     [["--queue", "q", "-c", "1e3"], "QUEUE UNKNOWN: --critical: invalid range '1e3'"],
     [["--queue", "q", "--warning-in-flight", "abc"], "QUEUE UNKNOWN: --warning-in-flight: invalid range 'abc'"],
-    [["--queue", "q", "--critical-in-flight", ":10"], "QUEUE UNKNOWN: --critical-in-flight: invalid range ':10'"],
-    [["--queue", "q", "--dlq-warning", ""], "QUEUE UNKNOWN: --dlq-warning: missing value"],
+    [["--queue", "q", "--critical-in-flight", "10:1"], "QUEUE UNKNOWN: --critical-in-flight: invalid range '10:1'"],
+    [["--queue", "q", "--dlq-warning", "5%"], "QUEUE UNKNOWN: --dlq-warning: '5%' is not a percentage here"],
     [["--queue", "q", "--dlq-critical", "@"], "QUEUE UNKNOWN: --dlq-critical: invalid range '@'"],
     [["--queue", "q", "--region", "mars"], "QUEUE UNKNOWN: --region: 'mars' is not a region name"],
     [["--queue", "q", "--queue-age", "1"], "QUEUE UNKNOWN: unknown option '--queue-age'"],

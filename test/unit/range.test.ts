@@ -98,7 +98,47 @@ describe("Thresholds end to end through runCheck", () => {
   }
 });
 
-const REJECTED = ["", "20:10", "-5", "@", ":", "~", "~:", ":10", "10:20:30", "1:12%", "1e3", "+5", ".5", "5.", "5,5", " 10", "10 ", "@@1", "abc"];
+// monitoring-plugins' own range cases (lib/tests/test_utils.c): text, start, end, inside; null = refused.
+// The C parser ignores a '%'; here it is accepted where the value is a percentage (percent: true).
+const C_CASES: [string, number, number, boolean][] = [
+  ["6", 0, 6, false],
+  ["1:12%", 1, 12, false],
+  ["-7:23", -7, 23, false],
+  [":5.75", 0, 5.75, false],
+  ["~:-95.99", -Infinity, -95.99, false],
+  ["12345678901234567890:", 12345678901234567890, Infinity, false],
+  ["~:0", -Infinity, 0, false],
+  ["@0:657.8210567", 0, 657.8210567, true],
+  ["@1:1", 1, 1, true],
+];
+
+describe("Range: monitoring-plugins' range cases", () => {
+  it.each(C_CASES)("'%s' is %d..%d (inside: %s)", (text, start, end, inside) => {
+    const r = Range.parse(text, "--warning", { percent: true });
+    expect([r.start, r.end, r.inside]).toEqual([start, end, inside]);
+  });
+
+  it("'2:1' is refused, as in C", () => {
+    expect(() => Range.parse("2:1", "--warning", { percent: true })).toThrow(/start is greater than end/);
+  });
+
+  it("':N' means 0..N and prints as 0:N in perfdata", () => {
+    const r = Range.parse(":10", "-w");
+    expect([r.start, r.end, r.alertsOn(-1), r.alertsOn(0), r.alertsOn(10), r.alertsOn(11)]).toEqual([0, 10, true, false, false, true]);
+    expect(r.toString()).toBe("0:10");
+  });
+
+  it.each(["80%", "10%:20%", "@1:12%"])("'%s' is accepted only where the value is a percentage", (text) => {
+    expect(Range.parse(text, "-w", { percent: true }).toString()).toBe(text.replace(/%/g, ""));
+    expect(() => Range.parse(text, "--warning")).toThrow(`--warning: '${text}' is not a percentage here`);
+  });
+
+  it.each(["80%%", "%80", "80 %"])("'%s' is refused even on a percentage", (text) => {
+    expect(() => Range.parse(text, "-w", { percent: true })).toThrow(/invalid range/);
+  });
+});
+
+const REJECTED = ["20:10", "-5", "@", ":", "~", "~:", "10:20:30", "1:12%", "1e3", "+5", ".5", "5.", "5,5", " 10", "10 ", "@@1", "abc"];
 
 describe("Range: rejected forms", () => {
   for (const text of REJECTED) {
@@ -124,6 +164,11 @@ describe("Range: rejected forms", () => {
       });
     }
   }
+
+  it("'' is refused by the parser; on the command line an empty value means the default instead", async () => {
+    expect(() => Range.parse("", "--critical")).toThrow(/^--critical: missing value/);
+    expect(await runCheck(gaugeCheck(), ["--value", "1", "-w=", "--critical="])).toEqual({ exitCode: 0, stdout: "GAUGE OK: value 1 | value=1\n" });
+  });
 
   it("says what is wrong: start above end, missing value, the text given", () => {
     expect(() => Range.parse("20:10", "-w")).toThrow(/start is greater than end/);

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { CheckDefinition } from "../../src/definition";
 import { CheckError } from "../../src/errors";
 import { makeReport, simpleReport } from "../../src/report";
 import { runCheck } from "../../src/runner";
 import { State } from "../../src/state";
-import { type GaugeOptions, gaugeCheck } from "./fixtures/gauge";
+import { type GaugeCheck, gaugeCheck } from "./fixtures/gauge";
 import { lateBy } from "../support/timing";
 
 describe("runCheck: the deadline", () => {
@@ -52,12 +51,19 @@ describe("runCheck: the deadline", () => {
     expect(stdout).toBe("GAUGE UNKNOWN: timed out after 0.2s while calling the API\n");
   });
 
-  it("a check may give its own timeout report (a hung mount is CRITICAL)", async () => {
-    const def: CheckDefinition<GaugeOptions> = {
-      ...gaugeCheck(() => new Promise(() => {})),
-      onTimeout: (stage, seconds) => simpleReport(State.CRITICAL, `hung: no answer in ${seconds}s while ${stage}`),
-    };
-    expect(await runCheck(def, ["-t", "0.2"])).toEqual({ exitCode: 2, stdout: "GAUGE CRITICAL: hung: no answer in 0.2s while starting\n" });
+  it("a check may say what the deadline means from a point on (a hung mount is CRITICAL), and take it back", async () => {
+    const hung = gaugeCheck((_o, ctx) => {
+      ctx.onTimeout((seconds) => simpleReport(State.CRITICAL, `hung: no answer in ${seconds}s`));
+      return new Promise(() => {});
+    });
+    expect(await runCheck(hung, ["-t", "0.2"])).toEqual({ exitCode: 2, stdout: "GAUGE CRITICAL: hung: no answer in 0.2s\n" });
+    const after = gaugeCheck((_o, ctx) => {
+      ctx.onTimeout((seconds) => simpleReport(State.CRITICAL, `hung: no answer in ${seconds}s`));
+      ctx.onTimeout(undefined);
+      ctx.stage("judging");
+      return new Promise(() => {});
+    });
+    expect(await runCheck(after, ["-t", "0.2"])).toEqual({ exitCode: 3, stdout: "GAUGE UNKNOWN: timed out after 0.2s while judging\n" });
   });
 
   it("ctx knows the deadline and the time left", async () => {
@@ -103,16 +109,9 @@ describe("runCheck: errors", () => {
     expect(stdout).toBe("GAUGE UNKNOWN: first second / third\n");
   });
 
-  it("a CheckError carries its state; mapError maps the rest", async () => {
+  it("a CheckError carries its state", async () => {
     const crit = gaugeCheck(() => Promise.reject(new CheckError("queue orders does not exist", State.CRITICAL)));
     expect(await runCheck(crit, [])).toEqual({ exitCode: 2, stdout: "GAUGE CRITICAL: queue orders does not exist\n" });
-    const mapped: CheckDefinition<GaugeOptions> = {
-      ...gaugeCheck(() => Promise.reject(Object.assign(new Error("nope"), { name: "AccessDenied" }))),
-      mapError: (err) => ((err as Error).name === "AccessDenied" ? simpleReport(State.UNKNOWN, "access denied: ec2:DescribeInstances") : undefined),
-    };
-    expect((await runCheck(mapped, [])).stdout).toBe("GAUGE UNKNOWN: access denied: ec2:DescribeInstances\n");
-    const unmapped: CheckDefinition<GaugeOptions> = { ...gaugeCheck(() => Promise.reject(new Error("other"))), mapError: () => undefined };
-    expect((await runCheck(unmapped, [])).stdout).toBe("GAUGE UNKNOWN: other\n");
   });
 
   it("errors in --format json are JSON too", async () => {
@@ -146,7 +145,7 @@ describe("runCheck: context", () => {
   });
 
   it("print() replaces the nagios rendering, except for UNKNOWN", async () => {
-    const def: CheckDefinition<GaugeOptions> = {
+    const def: GaugeCheck = {
       ...gaugeCheck(async (o) => ({ ...makeReport({ summary: "x", state: State.OK }), data: o.value })),
       print: (report, format) => (format === "json" ? `{"v":${report.data}}\n` : `${report.data}\n`),
     };

@@ -2,9 +2,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import checkServerscore from "../../checks/check_serverscore/index";
 import serverscore from "../../checks/serverscore/index";
-import { countCpuList, parseMeminfo, sampleHost } from "../../checks/serverscore/host";
-import { parseComponents, parseWindow } from "../../checks/serverscore/options";
-import { type HostSample, loadScore, memScore, scoreHost, swapScore } from "../../checks/serverscore/score";
+import { countCpuList, parseMeminfo, sampleHost } from "../../checks/serverscore/source";
+import { SCORE_OPTIONS } from "../../checks/serverscore/options";
+
+const parseWindow = (v: string | string[] | undefined) => SCORE_OPTIONS.window.parse(v === undefined ? ["5"] : [v].flat(), "--window");
+const parseComponents = (v: string | string[]) => SCORE_OPTIONS.components.parse([v].flat(), "--components");
+import { type HostSample, loadScore, memScore, scoreHost, swapScore } from "../../checks/serverscore/judge";
 import { runCheck } from "../../src/runner";
 import { State } from "../../src/state";
 import { isValidPerfdata, perfdataOf } from "../support/perfdata-grammar";
@@ -256,7 +259,7 @@ describe("check_serverscore (local) through runCheck", () => {
     [["--components", "disk"], "--components: unknown part 'disk' (use load, mem, swap)"],
     [["--window", "60"], "--window: expected 1, 5 or 15, got '60'"],
     [["-w", "50"], null],
-    [["-c", "abc"], "--critical: invalid range 'abc' (use N, N:, ~:N, N:M or @N:M)"],
+    [["-c", "abc"], "--critical: invalid range 'abc' (use N, N:, :N, ~:N, N:M or @N:M)"],
   ])("%j", async (args, message) => {
     const { stdout, exitCode } = await runCheck(checkServerscore, args);
     if (message === null) expect(exitCode).not.toBe(3);

@@ -1,0 +1,97 @@
+import { describe, expect, it } from "vitest";
+import check from "../../checks/check_serverscore/index";
+import type { ElbSource, ScorePort } from "../../checks/check_serverscore/source";
+import probe from "../../checks/serverscore/index";
+import type { HostSample } from "../../checks/serverscore/judge";
+import type { InstanceHealth } from "../../src/aws/elb";
+import { runCheck } from "../../src/runner";
+import type { SshOutcome } from "../../src/ssh";
+import { State } from "../../src/state";
+import { denied, regional } from "./ports";
+
+const GIB = 1024 ** 3;
+/** A 2-CPU host with this 5-minute load and this share of memory available. */
+const host = (load5: number, availablePct = 50): HostSample => ({
+  load1: load5,
+  load5,
+  load15: load5,
+  cpus: 2,
+  memory: { totalBytes: 8 * GIB, availableBytes: (8 * GIB * availablePct) / 100, swapTotalBytes: 0, swapFreeBytes: 0 },
+});
+
+const answer = (score: number): Omit<SshOutcome, "host"> => ({
+  exitCode: 0,
+  stdout: JSON.stringify({ score, limiting: "load", window: 5, load_per_cpu: 0.5, components: { load: score } }),
+  stderr: "",
+  killed: false,
+  notStarted: false,
+  ms: 20,
+});
+const refused: Omit<SshOutcome, "host"> = { exitCode: 255, stdout: "", stderr: "ssh: connect to host web-3 port 22: Connection refused", killed: false, notStarted: false, ms: 5 };
+
+/** This host, hosts reached over ssh by name (what each answers), and optionally a classic ELB. */
+function port(sample: HostSample, answers: Record<string, Omit<SshOutcome, "host">> = {}, elb?: ElbSource): ScorePort {
+  const ssh = async (hosts: readonly string[]) => hosts.map((h) => ({ host: h, ...(answers[h] ?? refused) }));
+  return { host: { sample: async () => sample }, ssh, elb: elb === undefined ? undefined : regional({ "eu-west-1": elb }) };
+}
+
+function elb(health: InstanceHealth[] | undefined | Error, addresses: Record<string, string> = {}): ElbSource {
+  return {
+    health: async () => {
+      if (health instanceof Error) throw health;
+      return health;
+    },
+    addresses: async (ids) => new Map(ids.map((id) => [id, addresses[id]])),
+  };
+}
+const inService = (id: string): InstanceHealth => ({ instanceId: id, state: "InService", reasonCode: "N/A", description: "" });
+
+describe("check_serverscore scenarios", () => {
+  it.each([
+    ["ok-idle-host", [], port(host(0.5)), State.OK, "SERVERSCORE OK: score 100 (0.25 load per CPU over 5 min)"],
+    ["warn-score-below-50", [], port(host(3.2)), State.WARNING, "score 45"],
+    ["crit-score-below-25", [], port(host(4.2)), State.CRITICAL, "score 23"],
+    ["crit-memory-limits-the-score", ["--components", "load,mem"], port(host(0.5, 3)), State.CRITICAL, "limited by mem"],
+    ["ok-empty-values-keep-defaults", ["--warning=", "--critical=", "--window="], port(host(0.5)), State.OK, "score=100;50:;25:;1;100"],
+    ["ok-fleet-every-host-fine", ["--host", "web-1", "--host", "web-2"], port(host(9), { "web-1": answer(90), "web-2": answer(80) }), State.OK, "2 hosts, min score 80 (web-2)"],
+    ["crit-fleet-worst-host-decides", ["--host", "web-1", "--host", "web-2"], port(host(0), { "web-1": answer(90), "web-2": answer(10) }), State.CRITICAL, "min score 10 (web-2)"],
+    ["ok-fleet-average", ["--host", "web-1", "--host", "web-2", "--aggregate", "average"], port(host(0), { "web-1": answer(90), "web-2": answer(30) }), State.OK, "average score 60 over 2 hosts"],
+    ["crit-fleet-unreachable-host", ["--host", "web-3"], port(host(0)), State.CRITICAL, "connection refused"],
+    ["warn-fleet-unreachable-as-warning", ["--host", "web-3", "--unreachable", "warning"], port(host(0)), State.WARNING, "connection refused"],
+    ["ok-elb-in-service-instances-probed", ["--elb", "web", "--region", "eu-west-1"], port(host(0), { "10.0.0.1": answer(90) }, elb([inService("i-1")], { "i-1": "10.0.0.1" })), State.OK, "ELB web: 1 host, min score 90 (10.0.0.1)"],
+    ["crit-elb-not-found", ["--elb", "web", "--region", "eu-west-1"], port(host(0), {}, elb(undefined)), State.CRITICAL, "load balancer 'web' not found"],
+    ["crit-elb-nothing-in-service", ["--elb", "web", "--region", "eu-west-1"], port(host(0), {}, elb([])), State.CRITICAL, "ELB web: no InService instance (0 registered, region eu-west-1)"],
+    ["unknown-elb-access-denied", ["--elb", "web", "--region", "eu-west-1"], port(host(0), {}, elb(denied("elasticloadbalancing:DescribeInstanceHealth"))), State.UNKNOWN, "may not call elasticloadbalancing:DescribeInstanceHealth"],
+    ["unknown-fleet-option-alone", ["--concurrency", "4"], port(host(0)), State.UNKNOWN, "--concurrency needs --host or --elb"],
+  ])("%s", async (_id, argv, fixture, state, text) => {
+    const r = await runCheck(check, argv, { port: fixture });
+    expect(r.stdout).toContain(text);
+    expect(r.exitCode).toBe(state);
+  });
+
+  it("fleet mode passes --window and --components on only when given", async () => {
+    const commands: string[][] = [];
+    const fixture: ScorePort = { ...port(host(0)), ssh: async (hosts, _s, command) => (commands.push(command), hosts.map((h) => ({ host: h, ...answer(90) }))) };
+    await runCheck(check, ["--host", "web-1"], { port: fixture });
+    await runCheck(check, ["--host", "web-1", "--window", "15", "--components", "load,mem"], { port: fixture });
+    expect(commands).toEqual([["serverscore --format json"], ["serverscore --format json", "--window", "15", "--components", "load,mem"]]);
+  });
+});
+
+describe("serverscore (the probe) scenarios", () => {
+  it.each([
+    ["ok-prints-the-score", [], "100\n"],
+    ["ok-json", ["--format", "json", "--components", "load,mem"], '"components":{"load":100,"mem":100}'],
+  ])("%s", async (_id, argv, text) => {
+    const r = await runCheck(probe, argv, { port: { sample: async () => host(0.5) } });
+    expect(r.stdout).toContain(text);
+    expect(r.exitCode).toBe(State.OK);
+  });
+
+  it("unknown-bad-window", async () => {
+    expect(await runCheck(probe, ["--window", "10"], { port: { sample: async () => host(0) } })).toEqual({
+      exitCode: State.UNKNOWN,
+      stdout: "SERVERSCORE UNKNOWN: --window: expected 1, 5 or 15, got '10'\n",
+    });
+  });
+});
