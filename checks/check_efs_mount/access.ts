@@ -1,9 +1,8 @@
-import { readFileSync, statSync } from "node:fs";
-
 /**
- * Who the write test ran as and what the folder allows, gathered when creating the test file is refused
- * with EACCES/EPERM: the file system is writable then, only not by this user, and the reader needs to
- * know which user, which folder and which permission to fix.
+ * Who the write test ran as and what the folder allows, gathered by the probe (probe-command.ts) when
+ * creating the test file is refused with EACCES/EPERM: the file system is writable then, only not by this
+ * user, and the reader needs to know which user, which folder and which permission to fix. Pure: the
+ * judge explains it.
  */
 export interface WriteAccess {
   user: string;
@@ -11,37 +10,6 @@ export interface WriteAccess {
   gid: number;
   groups: number[];
   dir: { mode: number; uid: number; gid: number; owner: string; group: string };
-}
-
-/** `name` from an /etc/passwd or /etc/group style file for `id`, else the number itself. */
-function nameOf(file: string, id: number): string {
-  try {
-    for (const line of readFileSync(file, "utf8").split("\n")) {
-      const fields = line.split(":");
-      if (fields.length > 2 && Number(fields[2]) === id && fields[2] !== "") return fields[0];
-    }
-  } catch {
-    // No such file: the number says it.
-  }
-  return String(id);
-}
-
-/** Probe side: undefined when even stat fails (the write test's own error says enough then). */
-export function gatherAccess(dir: string): WriteAccess | undefined {
-  try {
-    const s = statSync(dir);
-    const uid = process.geteuid?.() ?? -1;
-    const gid = process.getegid?.() ?? -1;
-    return {
-      user: nameOf("/etc/passwd", uid),
-      uid,
-      gid,
-      groups: process.getgroups?.() ?? [],
-      dir: { mode: s.mode & 0o7777, uid: s.uid, gid: s.gid, owner: nameOf("/etc/passwd", s.uid), group: nameOf("/etc/group", s.gid) },
-    };
-  } catch {
-    return undefined;
-  }
 }
 
 /** `drwxr-x---` style, with the sticky/setgid bits as ls shows them. */
