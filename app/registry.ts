@@ -26,6 +26,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("../checks/check_elb_health/index")).default,
   },
   {
+    name: "check_asg_health",
+    summary: "Auto Scaling groups: capacity in service, stuck instances, suspended processes",
+    load: async () => (await import("../checks/check_asg_health/index")).default,
+  },
+  {
     name: "check_efs_mount",
     summary: "EFS/NFS (or any) mount: mounted, right file system, answering, in fstab",
     load: async () => (await import("../checks/check_efs_mount/index")).default,

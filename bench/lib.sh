@@ -19,8 +19,10 @@
 #                              BENCH_PID and it is stopped at exit
 #   bench_wait_for OUT WORD SECONDS
 #                              wait until OUT holds WORD; stop the script when it does not in time
-#   bench_fake_aws PRESET      start the fake AWS endpoint (test/support/fake-aws/cli.ts) with PRESET;
-#                              FAKE_URL is its URL; also exports dummy credentials for the checks
+#   bench_fake_aws PRESET [ARG]...
+#                              start the fake AWS endpoint (test/support/fake-aws/cli.ts) with PRESET and
+#                              its further ARGs (--tls-key F --tls-cert F); FAKE_URL is its URL; also
+#                              exports dummy credentials for the checks
 # Measuring
 #   bench_hyperfine FILE WARMUP RUNS -n NAME CMD [-n NAME CMD]...
 #                              first runs each CMD once and stops when one fails (exit > 2 or no output:
@@ -121,14 +123,15 @@ bench_wait_for() {
 }
 
 bench_fake_aws() {
-  local bundle="$RESULTS/$NAME-fake-aws.cjs" out="$RESULTS/$NAME-fake-$1.out"
+  BENCH_FAKE_N=$((${BENCH_FAKE_N:-0} + 1))
+  local bundle="$RESULTS/$NAME-fake-aws.cjs" out="$RESULTS/$NAME-fake-$1-$BENCH_FAKE_N.out"
   # Bundled afresh once per script, into a file of its own: another benchmark may be bundling meanwhile.
   if [ -z "${BENCH_FAKE_BUNDLED:-}" ]; then
     node_modules/.bin/esbuild test/support/fake-aws/cli.ts --bundle --platform=node --format=cjs \
       --outfile="$bundle" --log-level=error
     BENCH_FAKE_BUNDLED=1
   fi
-  bench_start "$out" node "$bundle" --preset "$1"
+  bench_start "$out" node "$bundle" --preset "$@"
   bench_wait_for "$out" '^READY ' 60
   FAKE_URL=$(awk '/^READY /{print $2}' "$out")
   export AWS_ACCESS_KEY_ID=AKIDBENCH AWS_SECRET_ACCESS_KEY=x AWS_EC2_METADATA_DISABLED=true

@@ -2,6 +2,7 @@ import { helpText, readCommandLine } from "./cli";
 import type { Context } from "./context";
 import type { AnyCheck } from "./definition";
 import { CheckError, errorMessage } from "./errors";
+import { hideUrlCredentials } from "./redact";
 import { type Format, renderJson, renderNagios } from "./render";
 import { type Report, simpleReport } from "./report";
 import { State } from "./state";
@@ -38,7 +39,7 @@ function render(def: AnyCheck, report: Report, format: Format, debug: string[] =
     : format === "json"
       ? renderJson(def.name, report, debug)
       : renderNagios(def.prefix, report, debug);
-  return { stdout, exitCode: report.state };
+  return { stdout: hideUrlCredentials(stdout), exitCode: report.state };
 }
 
 function errorReport(err: unknown): Report {

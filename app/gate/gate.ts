@@ -1,4 +1,5 @@
 import { errorMessage } from "../../src/errors";
+import { hideUrlCredentials } from "../../src/redact";
 import { runCheck } from "../../src/runner";
 import { State } from "../../src/state";
 import { VERSION } from "../../src/version";
@@ -34,6 +35,12 @@ export interface GateResult {
 
 /** `aws-checks gate FILE [options]`: validate every entry, run them all, print, write JUnit, one exit code. */
 export async function runGate(argv: string[], find: FindCheck, io: GateIo): Promise<GateResult> {
+  const result = await gate(argv, find, io);
+  // The dry run and the JSON echo each check's command line, which may hold a proxy URL with a password.
+  return { ...result, stdout: hideUrlCredentials(result.stdout) };
+}
+
+async function gate(argv: string[], find: FindCheck, io: GateIo): Promise<GateResult> {
   const json = wantsJson(argv);
   let options: GateOptions;
   try {

@@ -1,3 +1,4 @@
+import { asgName } from "../../src/aws/asg-name";
 import { elbName } from "../../src/aws/elb-name";
 import { AWS_OPTIONS, awsSettings } from "../../src/aws/options";
 import { acrossRegions } from "../../src/aws/regions";
@@ -32,6 +33,7 @@ export default defineCheck({
       return id;
     }),
     elb: values({ placeholder: "NAME", help: "The instances registered with this classic load balancer", group: SELECTION }, elbName),
+    asg: values({ placeholder: "NAME", help: "The InService instances of this Auto Scaling group", group: SELECTION }, asgName),
     tag: keyValues({ help: "Only instances with this tag (all must match)", group: SELECTION }),
     excludeTag: keyValues({ help: "Leave out instances with this tag", group: SELECTION }),
     instanceTag: value({ placeholder: "KEY", help: "An image whose tag KEY holds an instance id belongs to that instance", group: "Matching:" }, (key, flagName) => {
@@ -44,6 +46,7 @@ export default defineCheck({
     { action: "ec2:DescribeInstances" },
     { action: "ec2:DescribeImages" },
     { action: "elasticloadbalancing:DescribeLoadBalancers", when: "--elb" },
+    { action: "autoscaling:DescribeAutoScalingGroups", when: "--asg" },
     { action: "ec2:DescribeRegions", when: "--region all" },
     { action: "sts:AssumeRole", when: "--role-arn" },
   ],
@@ -55,11 +58,12 @@ export default defineCheck({
   connect: async (o, ctx) => (await import("./source")).connectBackups(awsSettings(o), o.instanceTag, ctx),
 
   async evaluate(o, port, ctx) {
-    const selection: Selection = { instanceIds: o.instanceId, elbs: o.elb, tags: o.tag, excludeTags: o.excludeTag };
+    const selection: Selection = { instanceIds: o.instanceId, elbs: o.elb, asgs: o.asg, tags: o.tag, excludeTags: o.excludeTag };
     const rules: BackupRules = { warningSeconds: o.warning, criticalSeconds: o.critical, pendingTimeoutSeconds: o.pendingTimeout };
     const read = await acrossRegions(port, ctx, async (source, region) => {
       if (selection.elbs.length > 0) ctx.stage("reading load balancer registrations (elasticloadbalancing:DescribeLoadBalancers)");
-      const members = await source.elbRegistrations(selection.elbs);
+      if (selection.asgs.length > 0) ctx.stage("reading Auto Scaling groups (autoscaling:DescribeAutoScalingGroups)");
+      const members = { elbs: await source.elbRegistrations(selection.elbs), asgs: await source.asgInstances(selection.asgs) };
       ctx.stage("selecting instances (ec2:DescribeInstances)");
       const selected = await source.selectInstances(selection, members);
       const backups = new Map<string, Backups>(selected.instances.map((i) => [i.id, {}]));

@@ -38,6 +38,8 @@ export interface Selection {
   tags: KeyValue[];
   excludeTags: KeyValue[];
   elbs: string[];
+  /** --asg: the InService instances of these Auto Scaling groups. */
+  asgs: string[];
 }
 
 const FAILED = new Set(["failed", "error", "invalid"]);
@@ -173,7 +175,10 @@ export function worstFirst(a: JudgedInstance, b: JudgedInstance): number {
 }
 
 /** Named things that matched nothing: an --elb with no such load balancer, an --instance-id not found. */
-export function selectionProblems(selection: Selection, read: { region: string; instances: SelectedInstance[]; missingElbs: string[] }[]): Finding[] {
+export function selectionProblems(
+  selection: Selection,
+  read: { region: string; instances: SelectedInstance[]; missingElbs: string[]; missingAsgs: string[] }[],
+): Finding[] {
   if (read.length === 0) return [];
   const where = read.map((r) => r.region).join(", ");
   const found = new Set(read.flatMap((r) => r.instances.map((i) => i.id)));
@@ -183,6 +188,11 @@ export function selectionProblems(selection: Selection, read: { region: string; 
       out.push({ state: State.UNKNOWN, text: `--elb ${name}: no classic load balancer of that name in ${where}` });
     }
   }
+  for (const name of selection.asgs) {
+    if (read.every((r) => r.missingAsgs.includes(name))) {
+      out.push({ state: State.UNKNOWN, text: `--asg ${name}: no Auto Scaling group of that name in ${where}` });
+    }
+  }
   const filtered = selection.tags.length + selection.excludeTags.length > 0 ? ", or left out by the tag filters" : "";
   for (const id of selection.instanceIds) {
     if (!found.has(id)) out.push({ state: State.UNKNOWN, text: `--instance-id ${id}: no such instance in ${where}${filtered}` });
@@ -190,14 +200,20 @@ export function selectionProblems(selection: Selection, read: { region: string; 
   return out;
 }
 
+/** --instance-id, --elb and --asg name instances; without them the selection is every running instance. */
+export function isNamed(selection: Selection): boolean {
+  return selection.instanceIds.length + selection.elbs.length + selection.asgs.length > 0;
+}
+
 export function nothingSelected(selection: Selection, regions: string[]): string {
   const filter = [
     ...selection.instanceIds.map((id) => `--instance-id ${id}`),
     ...selection.elbs.map((n) => `--elb ${n}`),
+    ...selection.asgs.map((n) => `--asg ${n}`),
     ...selection.tags.map((t) => `--tag ${t.key}=${t.value}`),
     ...selection.excludeTags.map((t) => `--exclude-tag ${t.key}=${t.value}`),
   ].join(" ");
-  if (selection.instanceIds.length > 0 || selection.elbs.length > 0) return `no instance matches ${filter}`;
+  if (isNamed(selection)) return `no instance matches ${filter}`;
   return `no running instance in ${regions.join(", ")}${filter === "" ? "" : ` matches ${filter}`}`;
 }
 

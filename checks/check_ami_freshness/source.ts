@@ -7,19 +7,29 @@ import { releaseMemory } from "../../src/memory";
 import type { AwsSettings } from "../../src/aws/options";
 import type { RegionalPort } from "../../src/aws/regions";
 import type { Context } from "../../src/context";
-import type { ImageInfo, SelectedInstance, Selection } from "./judge";
+import { type ImageInfo, isNamed, type SelectedInstance, type Selection } from "./judge";
 
 export interface RegionInstances {
   instances: SelectedInstance[];
   /** --elb names that have no classic load balancer in this region. */
   missingElbs: string[];
+  /** --asg names that have no Auto Scaling group in this region. */
+  missingAsgs: string[];
+}
+
+/** The instance ids of each named load balancer or group; undefined for a name not found in the region. */
+export interface NamedMembers {
+  elbs: Map<string, string[] | undefined>;
+  asgs: Map<string, string[] | undefined>;
 }
 
 /** What check_ami_freshness reads in one region. */
 export interface BackupSource {
   /** The instances registered with each --elb name; undefined for a name with no load balancer here. */
   elbRegistrations(names: string[]): Promise<Map<string, string[] | undefined>>;
-  selectInstances(selection: Selection, elbMembers: Map<string, string[] | undefined>): Promise<RegionInstances>;
+  /** The InService instances of each --asg group; undefined for a name with no group here. */
+  asgInstances(names: string[]): Promise<Map<string, string[] | undefined>>;
+  selectInstances(selection: Selection, members: NamedMembers): Promise<RegionInstances>;
   /** Every image the account owns, handed over page by page; returns how many there were. */
   readImages(take: (images: ImageInfo[]) => void): Promise<number>;
 }
@@ -59,15 +69,16 @@ class Ec2BackupSource implements BackupSource {
   }
 
   /**
-   * --instance-id and --elb name instances (together); --tag narrows, --exclude-tag removes. Without
-   * names, every running instance (with the tags). Only instances named by id may be stopped.
+   * --instance-id, --elb and --asg name instances (together); --tag narrows, --exclude-tag removes.
+   * Without names, every running instance (with the tags). Only instances named by id may be stopped.
    */
-  async selectInstances(selection: Selection, elbMembers: Map<string, string[] | undefined>): Promise<RegionInstances> {
-    const missingElbs = [...elbMembers].filter(([, ids]) => ids === undefined).map(([name]) => name);
-    const fromElbs = [...elbMembers.values()].flatMap((ids) => ids ?? []);
-    const named = selection.instanceIds.length > 0 || selection.elbs.length > 0;
-    const ids = [...new Set([...selection.instanceIds, ...fromElbs])];
-    if (named && ids.length === 0) return { instances: [], missingElbs };
+  async selectInstances(selection: Selection, members: NamedMembers): Promise<RegionInstances> {
+    const missingElbs = notFound(members.elbs);
+    const missingAsgs = notFound(members.asgs);
+    const fromMembers = [...members.elbs.values(), ...members.asgs.values()].flatMap((ids) => ids ?? []);
+    const named = isNamed(selection);
+    const ids = [...new Set([...selection.instanceIds, ...fromMembers])];
+    if (named && ids.length === 0) return { instances: [], missingElbs, missingAsgs };
 
     const tagFilters: Filter[] = selection.tags.map((t) => ({ Name: `tag:${t.key}`, Values: [t.value] }));
     const found: Instance[] = [];
@@ -88,7 +99,7 @@ class Ec2BackupSource implements BackupSource {
       .filter((i) => i.State?.Name === "running" || byId.has(i.InstanceId as string))
       .filter((i) => !selection.excludeTags.some((x) => i.Tags?.some((t) => t.Key === x.key && t.Value === x.value)))
       .map((i) => ({ id: i.InstanceId as string, name: nameTag(i), region: this.region }));
-    return { instances, missingElbs };
+    return { instances, missingElbs, missingAsgs };
   }
 
   async elbRegistrations(names: string[]): Promise<Map<string, string[] | undefined>> {
@@ -109,6 +120,13 @@ class Ec2BackupSource implements BackupSource {
     return out;
   }
 
+  async asgInstances(names: string[]): Promise<Map<string, string[] | undefined>> {
+    if (names.length === 0) return new Map();
+    // Loaded only with --asg: most runs never pay for the Auto Scaling client.
+    const { asgInServiceInstances } = await import("../../src/aws/asg");
+    return asgInServiceInstances(this.conn, this.region, names);
+  }
+
   /**
    * Every image the account owns, all pages, handed over page by page and then let go: 20,000 images
    * cost twenty calls and never sit in memory as SDK objects.
@@ -124,6 +142,10 @@ class Ec2BackupSource implements BackupSource {
     }
     return count;
   }
+}
+
+function notFound(members: Map<string, string[] | undefined>): string[] {
+  return [...members].filter(([, ids]) => ids === undefined).map(([name]) => name);
 }
 
 function toInfo(image: Image, instanceTag: string | undefined): ImageInfo | undefined {

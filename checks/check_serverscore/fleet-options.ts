@@ -1,4 +1,5 @@
 import { accessSync, constants } from "node:fs";
+import { asgName } from "../../src/aws/asg-name";
 import { elbName } from "../../src/aws/elb-name";
 import type { AwsSettings } from "../../src/aws/options";
 import { UsageError } from "../../src/errors";
@@ -17,7 +18,11 @@ export const FLEET_OPTIONS = {
     return host;
   }),
   elb: value({ placeholder: "NAME", help: "Run it on every InService instance of this classic load balancer", group: FLEET }, elbName),
-  address: choice({ placeholder: "KIND", help: "Address of an --elb instance to connect to: private-ip, public-ip, private-dns, public-dns (default private-ip)", group: FLEET }, ADDRESS_KINDS),
+  asg: values({ placeholder: "NAME", help: "Run it on every InService instance of this Auto Scaling group", group: FLEET }, asgName),
+  address: choice(
+    { placeholder: "KIND", help: "Address of an --elb or --asg instance to connect to: private-ip, public-ip, private-dns, public-dns (default private-ip)", group: FLEET },
+    ADDRESS_KINDS,
+  ),
   sshUser: value({ placeholder: "USER", help: "Log in as USER (ssh -l)", group: FLEET }, (user, flagName) => {
     if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(user)) throw new UsageError(`${flagName}: '${user}' is not a user name`);
     return user;
@@ -54,6 +59,7 @@ export const FLEET_OPTIONS = {
 export interface FleetOptions {
   hosts: string[];
   elb?: { name: string; address: AddressKind; aws: AwsSettings };
+  asg?: { names: string[]; address: AddressKind; aws: AwsSettings };
   ssh: SshSettings;
   /** The remote command as ssh's argv words (ssh joins them for the remote shell). */
   command: string[];
@@ -65,6 +71,7 @@ export interface FleetOptions {
 type FleetValues = {
   host: string[];
   elb?: string;
+  asg: string[];
   address?: AddressKind;
   sshUser?: string;
   sshPort?: number;
@@ -76,19 +83,24 @@ type FleetValues = {
   aggregate: "worst" | "average";
 };
 
-/** Options that only mean something with --host or --elb: given alone, they are a mistake worth naming. */
+/** Whether instances are found through AWS (--elb, --asg), which needs the AWS options. */
+export function fromAws(o: Pick<FleetValues, "elb" | "asg">): boolean {
+  return o.elb !== undefined || o.asg.length > 0;
+}
+
+/** Options that only mean something with --host, --elb or --asg: given alone, they are a mistake worth naming. */
 export function checkFleetOptions(o: FleetValues, given: ReadonlySet<string>): void {
-  if (o.host.length > 0 || o.elb !== undefined) {
-    if (o.address !== undefined && o.elb === undefined) throw new UsageError("--address needs --elb");
+  if (o.host.length > 0 || fromAws(o)) {
+    if (o.address !== undefined && !fromAws(o)) throw new UsageError("--address needs --elb or --asg");
     return;
   }
   const stray = ["address", "ssh-user", "ssh-port", "ssh-identity", "ssh-option", "remote-command", "concurrency", "unreachable", "aggregate"].find((name) => given.has(name));
-  if (stray !== undefined) throw new UsageError(`--${stray} needs --host or --elb`);
+  if (stray !== undefined) throw new UsageError(`--${stray} needs --host, --elb or --asg`);
 }
 
-/** Fleet options when --host or --elb is given, undefined for local mode. */
+/** Fleet options when --host, --elb or --asg is given, undefined for local mode. */
 export function fleetOptions(o: FleetValues, aws: AwsSettings, score: { window?: Window; components?: Component[] }): FleetOptions | undefined {
-  if (o.host.length === 0 && o.elb === undefined) return undefined;
+  if (o.host.length === 0 && !fromAws(o)) return undefined;
   // --window/--components are passed on as separate words only when given: the probe keeps its defaults.
   const command = [o.remoteCommand];
   if (score.window !== undefined) command.push("--window", String(score.window));
@@ -96,6 +108,7 @@ export function fleetOptions(o: FleetValues, aws: AwsSettings, score: { window?:
   return {
     hosts: o.host,
     elb: o.elb === undefined ? undefined : { name: o.elb, address: o.address ?? "private-ip", aws },
+    asg: o.asg.length === 0 ? undefined : { names: o.asg, address: o.address ?? "private-ip", aws },
     ssh: { user: o.sshUser, port: o.sshPort, identityFile: o.sshIdentity, options: o.sshOption },
     command,
     concurrency: o.concurrency,

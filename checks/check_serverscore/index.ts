@@ -6,7 +6,7 @@ import { makeReport } from "../../src/report";
 import { Thresholds } from "../../src/thresholds";
 import { scoreHost } from "../serverscore/judge";
 import { SCORE_DESCRIPTION, SCORE_OPTIONS } from "../serverscore/options";
-import { checkFleetOptions, FLEET_OPTIONS, fleetOptions } from "./fleet-options";
+import { checkFleetOptions, FLEET_OPTIONS, fleetOptions, fromAws } from "./fleet-options";
 import { connectScore } from "./source";
 
 export default defineCheck({
@@ -21,13 +21,14 @@ export default defineCheck({
     window: asGiven(SCORE_OPTIONS.window),
     components: asGiven(SCORE_OPTIONS.components),
     ...FLEET_OPTIONS,
-    // The AWS options serve --elb; the SDK itself is loaded only when --elb is given.
+    // The AWS options serve --elb and --asg; the SDK itself is loaded only when one of them is given.
     ...AWS_OPTIONS,
   },
   iam: [
     { action: "elasticloadbalancing:DescribeInstanceHealth", when: "--elb" },
-    { action: "ec2:DescribeInstances", when: "--elb" },
-    { action: "sts:AssumeRole", when: "--elb with --role-arn" },
+    { action: "autoscaling:DescribeAutoScalingGroups", when: "--asg" },
+    { action: "ec2:DescribeInstances", when: "--elb or --asg" },
+    { action: "sts:AssumeRole", when: "--elb or --asg with --role-arn" },
   ],
   examples: [
     "check_serverscore -w 50: -c 25: --window 5 --components load,mem",
@@ -36,7 +37,7 @@ export default defineCheck({
   ],
 
   validate: checkFleetOptions,
-  connect: (o, ctx) => connectScore(o.elb === undefined ? undefined : awsSettings(o), ctx),
+  connect: (o, ctx) => connectScore(fromAws(o) ? awsSettings(o) : undefined, ctx),
 
   async evaluate(o, port, ctx) {
     const thresholds = new Thresholds(o.warning, o.critical);

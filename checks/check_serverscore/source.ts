@@ -15,11 +15,21 @@ export interface ElbSource {
   addresses(instanceIds: string[], kind: AddressKind): Promise<Map<string, string | undefined>>;
 }
 
-/** What check_serverscore reads: this host, or other hosts over SSH, found by name or through an ELB. */
+/** Auto Scaling groups' side of fleet mode, in one region. */
+export interface AsgSource {
+  /** The InService instances of each group; undefined for a name with no group here. */
+  inService(names: readonly string[]): Promise<Map<string, string[] | undefined>>;
+  /** Each instance's address of that kind (undefined when it has none, or is gone). */
+  addresses(instanceIds: string[], kind: AddressKind): Promise<Map<string, string | undefined>>;
+}
+
+/** What check_serverscore reads: this host, or other hosts over SSH, found by name, through an ELB or an ASG. */
 export interface ScorePort {
   host: HostPort;
   /** Only with --elb. */
   elb?: RegionalPort<ElbSource>;
+  /** Only with --asg. */
+  asg?: RegionalPort<AsgSource>;
   ssh(hosts: readonly string[], settings: SshSettings, command: string[], limits: SshRunLimits): Promise<SshOutcome[]>;
 }
 
@@ -27,44 +37,61 @@ export interface ScorePort {
  * The real port. Everything past this host loads on first use: local mode never evaluates the SSH runner
  * or any AWS code, and --host never the AWS SDK.
  */
-export function connectScore(elbSettings: AwsSettings | undefined, ctx: Context): ScorePort {
+export function connectScore(awsSettings: AwsSettings | undefined, ctx: Context): ScorePort {
+  const aws = awsSettings === undefined ? undefined : lazyAws(awsSettings, ctx);
   return {
     host: thisHost,
-    elb: elbSettings === undefined ? undefined : lazyElb(elbSettings, ctx),
+    elb: aws?.elb,
+    asg: aws?.asg,
     ssh: async (...args) => (await import("../../src/ssh")).sshAll(...args),
   };
 }
 
-function lazyElb(settings: AwsSettings, ctx: Context): RegionalPort<ElbSource> {
+/** --elb and --asg share one connection (one role assumption) and the address lookup. */
+function lazyAws(settings: AwsSettings, ctx: Context): { elb: RegionalPort<ElbSource>; asg: RegionalPort<AsgSource> } {
   const aws = (async () => {
     const [{ AwsConnection }, { resolveRegions }] = await Promise.all([import("../../src/aws/connect"), import("../../src/aws/region")]);
     return { conn: new AwsConnection(settings, ctx), resolveRegions };
   })();
+  const regions = async () => {
+    const { conn, resolveRegions } = await aws;
+    return resolveRegions(conn, ctx);
+  };
+  const addresses = async (region: string, instanceIds: string[], kind: AddressKind) => {
+    const [{ conn }, { EC2Client }, { describeInstancesById }] = await Promise.all([
+      aws,
+      import("@aws-sdk/client-ec2"),
+      import("../../src/aws/ec2-instances"),
+    ]);
+    const found = await describeInstancesById(conn.client((c) => new EC2Client(c), region), instanceIds, conn.sendOptions);
+    return new Map(instanceIds.map((id) => [id, addressOf(found.get(id), kind)]));
+  };
   return {
-    regions: async () => {
-      const { conn, resolveRegions } = await aws;
-      return resolveRegions(conn, ctx);
+    elb: {
+      regions,
+      in: (region) => ({
+        async health(name) {
+          const [{ conn }, { ClassicElb, isLoadBalancerNotFound }] = await Promise.all([aws, import("../../src/aws/elb")]);
+          try {
+            return await new ClassicElb(conn, region).instanceHealth(name);
+          } catch (err) {
+            if (isLoadBalancerNotFound(err)) return undefined;
+            throw err;
+          }
+        },
+        addresses: (ids, kind) => addresses(region, ids, kind),
+      }),
     },
-    in: (region) => ({
-      async health(name) {
-        const [{ conn }, { ClassicElb, isLoadBalancerNotFound }] = await Promise.all([aws, import("../../src/aws/elb")]);
-        try {
-          return await new ClassicElb(conn, region).instanceHealth(name);
-        } catch (err) {
-          if (isLoadBalancerNotFound(err)) return undefined;
-          throw err;
-        }
-      },
-      async addresses(instanceIds, kind) {
-        const [{ conn }, { EC2Client }, { describeInstancesById }] = await Promise.all([
-          aws,
-          import("@aws-sdk/client-ec2"),
-          import("../../src/aws/ec2-instances"),
-        ]);
-        const found = await describeInstancesById(conn.client((c) => new EC2Client(c), region), instanceIds, conn.sendOptions);
-        return new Map(instanceIds.map((id) => [id, addressOf(found.get(id), kind)]));
-      },
-    }),
+    asg: {
+      regions,
+      in: (region) => ({
+        async inService(names) {
+          const [{ conn }, { asgInServiceInstances }] = await Promise.all([aws, import("../../src/aws/asg")]);
+          return asgInServiceInstances(conn, region, names);
+        },
+        addresses: (ids, kind) => addresses(region, ids, kind),
+      }),
+    },
   };
 }
 

@@ -4,6 +4,8 @@ import type { AwsSettings } from "./options";
 import { annotateErrors } from "./errors";
 import { resolveRegions } from "./region";
 import type { RegionalPort } from "./regions";
+import { type AwsHttpHandler, httpHandlerFor } from "./http-handler";
+import { proxyRules } from "./proxy";
 
 /** The parts of an SDK client's config that every client of a run shares. */
 export interface ClientConfig {
@@ -12,6 +14,8 @@ export interface ClientConfig {
   profile?: string;
   maxAttempts: number;
   credentials?: AwsCredentialIdentityProvider;
+  /** Proxy, CA bundle: one handler shared by every client of the run. */
+  requestHandler: AwsHttpHandler;
 }
 
 /** A client the layer can decorate; every SDK v3 client qualifies. */
@@ -25,11 +29,19 @@ interface DecoratableClient {
  */
 export class AwsConnection {
   private assumed?: Promise<AwsCredentialIdentity>;
+  private readonly handler: AwsHttpHandler;
 
   constructor(
     readonly settings: AwsSettings,
     private readonly ctx: Context,
-  ) {}
+  ) {
+    this.handler = httpHandlerFor({
+      proxy: proxyRules(settings.proxy, ctx.env),
+      profile: settings.profile,
+      env: ctx.env,
+      note: (text) => ctx.debug(2, text),
+    });
+  }
 
   config(region: string): ClientConfig {
     return {
@@ -38,6 +50,7 @@ export class AwsConnection {
       profile: this.settings.profile,
       maxAttempts: this.settings.maxAttempts,
       credentials: this.settings.roleArn ? () => this.assumeRole(region) : undefined,
+      requestHandler: this.handler,
     };
   }
 
@@ -58,12 +71,7 @@ export class AwsConnection {
       this.ctx.stage("assuming role (sts:AssumeRole)");
       // Loaded only when a role is asked for: most runs never pay for the STS client.
       const { STSClient, AssumeRoleCommand } = await import("@aws-sdk/client-sts");
-      const sts = new STSClient({
-        region,
-        endpoint: this.settings.endpointUrl,
-        profile: this.settings.profile,
-        maxAttempts: this.settings.maxAttempts,
-      });
+      const sts = new STSClient({ ...this.config(region), credentials: undefined });
       annotateErrors(sts);
       const out = await sts.send(
         new AssumeRoleCommand({

@@ -1,4 +1,5 @@
-import { errorMessage } from "../errors";
+import { CheckError, errorMessage } from "../errors";
+import type { ProxiedError } from "./http-handler";
 import { type Report, simpleReport } from "../report";
 import { State } from "../state";
 
@@ -7,6 +8,7 @@ const IAM_PREFIX: Record<string, string> = {
   EC2Client: "ec2",
   SQSClient: "sqs",
   ElasticLoadBalancingClient: "elasticloadbalancing",
+  AutoScalingClient: "autoscaling",
   STSClient: "sts",
   CloudWatchClient: "cloudwatch",
 };
@@ -48,7 +50,10 @@ const CODES = {
 };
 const NETWORK = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ECONNRESET", "ETIMEDOUT", "EPIPE", "TimeoutError"];
 
-interface SdkError {
+// Node's and Bun's codes for a certificate the trusted roots do not vouch for (or that names another host).
+const CERTIFICATE = /^(UNABLE_TO_(VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT(_LOCALLY)?)|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_(HAS_EXPIRED|NOT_YET_VALID|UNTRUSTED|REJECTED|SIGNATURE_FAILURE)|ERR_TLS_CERT_ALTNAME_INVALID)$/;
+
+interface SdkError extends ProxiedError {
   name?: string;
   code?: string;
   message?: string;
@@ -66,6 +71,16 @@ export function awsErrorText(err: unknown): string {
   const message = errorMessage(err).split("\n")[0];
   const attempts = e.$metadata?.attempts;
 
+  if (err instanceof CheckError) return err.message;
+  if (CERTIFICATE.test(code) || CERTIFICATE.test(name)) {
+    const via = e.$proxy ? ` (through the proxy ${e.$proxy})` : "";
+    const trusted = e.$caBundle ? `the built-in roots and ${e.$caBundle}` : "the built-in roots";
+    return `certificate verification failed for ${action}${via}: ${message}; trusted: ${trusted}. For a private CA or a TLS-inspecting proxy set AWS_CA_BUNDLE or ca_bundle in the profile`;
+  }
+  if (e.$proxy) {
+    const proxyText = proxyProblem(e, action, message);
+    if (proxyText !== undefined) return proxyText;
+  }
   if (name === "CredentialsProviderError" || NO_CREDENTIALS.test(message)) {
     return `no AWS credentials found for ${action} (set AWS_PROFILE or AWS_ACCESS_KEY_ID, or run on an instance with a role)`;
   }
@@ -87,6 +102,19 @@ export function awsErrorText(err: unknown): string {
   }
   const status = e.$metadata?.httpStatusCode;
   return `${action} failed: ${code || "error"}${status ? ` (HTTP ${status})` : ""}: ${message}`;
+}
+
+/** A failure of the proxy itself (refused, unreachable, said no to the CONNECT), or undefined. */
+function proxyProblem(e: SdkError, action: string, message: string): string | undefined {
+  const status = /^Bad response: (\d{3})$/.exec(message)?.[1];
+  // 407 is the standard answer; tinyproxy's BasicAuth answers 401.
+  if (status === "407" || status === "401") return `proxy ${e.$proxy} refused ${action}: proxy authentication required (HTTP ${status}); give the user and password in the proxy URL (http://user:password@host:port)`;
+  if (status !== undefined) return `proxy ${e.$proxy} could not connect to ${e.$target} for ${action} (HTTP ${status})`;
+  const code = e.code ?? e.name ?? "";
+  if (NETWORK.includes(code) || NETWORK.some((n) => message.includes(n)) || /proxy timeout|socket hang up/i.test(message)) {
+    return `no connection through the proxy ${e.$proxy} for ${action} (to ${e.$target}): ${message}`;
+  }
+  return undefined;
 }
 
 /** The one mapping from an AWS error to a report. */

@@ -1,5 +1,6 @@
 import { UsageError } from "../errors";
 import { type OptionSpec, positiveInteger, text, type Values, value } from "../options";
+import { proxyUrlProblem, withScheme } from "./proxy";
 
 /** The AWS options of a command line, validated. */
 export interface AwsSettings {
@@ -10,6 +11,8 @@ export interface AwsSettings {
   externalId?: string;
   endpointUrl?: string;
   maxAttempts: number;
+  /** --proxy, credentials included: never print it (proxyLabel gives a printable form). */
+  proxy?: string;
 }
 
 const AWS = "AWS:";
@@ -48,6 +51,20 @@ export const AWS_OPTIONS = {
       return t;
     },
   ),
+  proxy: value(
+    {
+      placeholder: "URL",
+      help: "Send AWS calls through this HTTP proxy, http://[user:password@]host:port (never IMDS). Default: HTTPS_PROXY or HTTP_PROXY, minus NO_PROXY",
+      group: AWS,
+    },
+    (t, flag) => {
+      const url = withScheme(t);
+      // The message names the proxy without its credentials.
+      const problem = proxyUrlProblem(url);
+      if (problem !== undefined) throw new UsageError(`${flag}: ${problem}`);
+      return url;
+    },
+  ),
   maxAttempts: positiveInteger({ placeholder: "N", default: "3", help: "Attempts per AWS call, with the SDK's backoff", group: AWS }),
 };
 
@@ -63,5 +80,6 @@ export function awsSettings(o: AwsValues): AwsSettings {
     externalId: o.externalId,
     endpointUrl: o.endpointUrl,
     maxAttempts: o.maxAttempts,
+    proxy: o.proxy,
   };
 }

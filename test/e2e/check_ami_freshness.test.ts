@@ -214,6 +214,33 @@ describe("selecting instances", () => {
     expect(r.stdout).toBe("AMI UNKNOWN: no instance matches --elb nope\n[UNKNOWN] --elb nope: no classic load balancer of that name in us-east-1\n");
   });
 
+  it("--asg: the InService instances of Auto Scaling groups; one that does not exist is named", async () => {
+    fake.setScenario({
+      regions: {
+        [REGION]: {
+          instances: fleet(),
+          images: images(),
+          autoScalingGroups: [
+            // i-3 is still launching: not InService, so not selected.
+            { name: "web-asg", minSize: 1, maxSize: 3, desiredCapacity: 2, instances: [{ id: id(1) }, { id: id(3), lifecycleState: "Pending" }] },
+            { name: "db-asg", minSize: 1, maxSize: 1, desiredCapacity: 1, instances: [{ id: id(3) }] },
+          ],
+        },
+      },
+    });
+    const web = await ami(["--asg", "web-asg"]);
+    expect(web.exitCode).toBe(0);
+    expect(firstLine(web.stdout)).toMatch(/^AMI OK: i-00000000000000001 \(web-1\) newest backup 2h/);
+    expect(fake.count("DescribeAutoScalingGroups")).toBe(1);
+    expect(fake.calls.find((c) => c.action === "DescribeAutoScalingGroups")?.params).toMatchObject({ "AutoScalingGroupNames.member.1": "web-asg" });
+
+    const both = await ami(["--asg", "web-asg", "--asg", "db-asg", "--asg", "nope"]);
+    expect(both.exitCode).toBe(1);
+    expect(perfdata(both.stdout).get("instances")).toBe("2;;;0");
+    expect(both.stdout).toContain("[WARNING] i-00000000000000003 (db-3)");
+    expect(both.stdout).toContain("[UNKNOWN] --asg nope: no Auto Scaling group of that name in us-east-1");
+  });
+
   it("no instance selected: UNKNOWN naming the filter, and no DescribeImages call", async () => {
     fake.setScenario(scenario(fleet(), images()));
     const r = await ami(["--tag", "env=staging"]);

@@ -5,6 +5,7 @@ import { type FakeAws, type Instance, type LoadBalancerMember, type Scenario, st
 import { firstLine, perfdata, runBinary } from "../support/run-binary";
 import { startSshd, type TestSshd } from "../support/sshd";
 import { lateBy } from "../support/timing";
+import { startTinyproxy } from "../support/tinyproxy";
 
 // check_serverscore --elb: instances found through the wire-level fake AWS endpoint (real SDK clients),
 // then probed over SSH on a real sshd on 127.0.0.1.
@@ -62,6 +63,25 @@ describe("check_serverscore --elb", () => {
     expect(perfdata(r.stdout).get("127.0.0.1.score")).toMatch(/^\d+;1:;1:;1;100$/);
     expect(fake.count("DescribeInstanceHealth")).toBe(1);
     expect(fake.count("DescribeInstances")).toBe(1);
+  });
+
+  it("ok-through-proxy: the ELB and EC2 lookups go through HTTP_PROXY (a real tinyproxy), as every AWS command's", async () => {
+    const proxy = await startTinyproxy();
+    try {
+      fake.setScenario(scenario([instance(1, { privateIp: "127.0.0.1" })], [{ id: "i-00000000000000001", state: "InService" }]));
+      const r = await runBinary(
+        "check_serverscore",
+        ["--region", REGION, ...sshd.sshArgs(), "--remote-command", `${sshd.bin}/serverscore --format json`, "--elb", "web", ...PASS_ALL],
+        { env: { ...fake.env(), HTTP_PROXY: proxy.url } },
+      );
+      expect(r.exitCode).toBe(0);
+      expect(firstLine(r.stdout)).toMatch(/^SERVERSCORE OK: ELB web: 1 host, /);
+      expect(proxy.connectsSinceMark()).toContain(`127.0.0.1:${fake.port}`);
+      expect(fake.count("DescribeInstanceHealth")).toBe(1);
+      expect(fake.count("DescribeInstances")).toBe(1);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it("ok-many: every InService instance is probed, with one DescribeInstances call for all of them", async () => {

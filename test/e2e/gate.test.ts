@@ -35,6 +35,7 @@ function scenario(): Scenario {
         images: makeImagesFor(east, { perInstance: 2, now: new Date(Date.now() - 3_600_000) }),
         loadBalancers: [{ name: "web", instances: east.slice(0, 2).map((i) => ({ id: i.id, state: "InService" as const })) }],
         queues: [{ name: "backup-jobs", visible: 3, inFlight: 1 }],
+        autoScalingGroups: [{ name: "web", minSize: 1, maxSize: 4, desiredCapacity: 2, instances: east.slice(0, 2).map((i) => ({ id: i.id })) }],
       },
       "eu-west-1": { instances: west },
     },
@@ -109,6 +110,7 @@ function everyCommand(): { entries: Record<string, unknown>[]; expected: Record<
     },
     { name: "backup-queue", command: "check_queue_backlog", args: ["--queue", "backup-jobs", "-w", "10", "-c", "100"] },
     { name: "elb-web", command: "check_elb_health", args: ["--elb", "web", "-c", "2:"] },
+    { name: "asg-web", command: "check_asg_health", args: ["--asg", "web"] },
     { name: "root-mount", command: "check_efs_mount", args: ["--mount-point", "/", "--type", rootType(), "--no-fstab-check"] },
     { name: "data-mount", command: "check_efs_mount", args: ["--mount-point", missing, "--type", "tmpfs", "--no-fstab-check"] },
     { name: "load", command: "check_serverscore", args: ["-w", "1:", "-c", "1:"] },
@@ -120,6 +122,7 @@ function everyCommand(): { entries: Record<string, unknown>[]; expected: Record<
     backups: "OK",
     "backup-queue": "OK",
     "elb-web": "OK",
+    "asg-web": "OK",
     "root-mount": "OK",
     "data-mount": "CRITICAL",
     load: "OK",
@@ -156,6 +159,7 @@ describe("aws-checks gate (compiled binary)", () => {
     expect(fake.countWhere({ action: "DescribeImages", region: "us-east-1" })).toBeGreaterThan(0);
     expect(fake.countWhere({ action: "DescribeInstanceHealth", region: "us-east-1" })).toBeGreaterThan(0);
     expect(fake.countWhere({ action: "GetQueueAttributes", region: "us-east-1" })).toBeGreaterThan(0);
+    expect(fake.countWhere({ action: "DescribeAutoScalingGroups", region: "us-east-1" })).toBe(1);
 
     const doc = parseXml(readFileSync(junit, "utf8"));
     expect(junitProblems(doc)).toEqual([]);

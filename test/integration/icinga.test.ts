@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONTRIB, FS_ID, installPlugins, monitoredAccount, perfItems, REGION, rootFsType } from "../support/core-fixtures";
 import { type FakeAws, startFakeAws } from "../support/fake-aws";
-import { type CheckResult, type RunningIcinga, startIcinga, validateIcinga } from "../support/icinga";
+import { type CheckResult, type RunningIcinga, startIcinga, TEMPLATES, validateIcinga } from "../support/icinga";
 import { BIN_DIR } from "../support/run-binary";
 import { startSshd, type TestSshd } from "../support/sshd";
 
@@ -17,11 +17,6 @@ const SERVICES_EXAMPLE = join(CONTRIB, "icinga2", "aws-checks-services.conf.exam
 const HOSTS_EXAMPLE = join(CONTRIB, "icinga2", "aws-checks-hosts.conf.example");
 const GENERATOR = join(CONTRIB, "icinga2", "generate-commands.mjs");
 
-// What Debian's conf.d/templates.conf provides and the examples import.
-const TEMPLATES = `
-template Host "generic-host" { check_command = "dummy"; max_check_attempts = 1; check_interval = 1h }
-template Service "generic-service" { max_check_attempts = 1; check_interval = 1h; retry_interval = 1h }
-`;
 
 /** `--flag value` pairs (or lone flags) in an argv, for assertions that do not depend on order. */
 function pairs(argv: string[]): string[] {
@@ -46,9 +41,9 @@ describe("the shipped Icinga 2 configuration", () => {
     const r = validateIcinga({ includes: [COMMANDS_CONF, SERVICES_EXAMPLE, HOSTS_EXAMPLE], objects: TEMPLATES, pluginContribDir: BIN_DIR });
     expect(r.output).toMatch(/Finished validating the configuration/);
     expect(r.ok).toBe(true);
-    // The example hosts make the rules create 11 services: 7 of the account host (two queues, one prefix,
-    // two load balancers), 3 of the instance with an EFS mount, 1 over SSH.
-    expect(r.output).toMatch(/Instantiated 11 Services/);
+    // The example hosts make the rules create 13 services: 9 of the account host (two queues, one prefix,
+    // two load balancers, two Auto Scaling groups), 3 of the instance with an EFS mount, 1 over SSH.
+    expect(r.output).toMatch(/Instantiated 13 Services/);
   });
 
   it("is rejected by icinga2 daemon -C when a CheckCommand is missing (the validation is real)", () => {
@@ -75,6 +70,8 @@ describe("the shipped CheckCommands in a running icinga2", () => {
     "aws!sqs-prefix-jobs-",
     "aws!elb-web-lb",
     "aws!elb-api-lb",
+    "aws!asg-web-asg",
+    "aws!asg-batch-asg",
     "aws!argv-instance-events",
     "local!serverscore",
     "local!ec2-scheduled-events-self",
@@ -111,6 +108,7 @@ object Host "aws" {
 	vars.aws_sqs_queues = [ "orders" ]
 	vars.aws_sqs_queue_prefixes = [ "jobs-" ]
 	vars.aws_classic_elbs = [ "web-lb", "api-lb" ]
+	vars.aws_asgs = [ "web-asg", "batch-asg" ]
 }
 object Host "local" {
 	import "generic-host"
@@ -181,11 +179,11 @@ object Service "fstab" {
     // Ran means the plugin answered in its own format, not that Icinga merely tried to start it.
     const ran = new Set(
       [...results.values()]
-        .filter((r) => /^(EVENTS|AMI|QUEUE|ELB|MOUNT|SERVERSCORE) (OK|WARNING|CRITICAL|UNKNOWN): /.test(r.output))
+        .filter((r) => /^(EVENTS|AMI|QUEUE|ELB|ASG|MOUNT|SERVERSCORE) (OK|WARNING|CRITICAL|UNKNOWN): /.test(r.output))
         .map((r) => r.command[0].split("/").pop()),
     );
     const shipped = objectNames(readFileSync(COMMANDS_CONF, "utf8"), "CheckCommand");
-    expect(shipped).toEqual(["ami_freshness", "efs_mount", "elb_health", "instance_events", "queue_backlog", "serverscore"]);
+    expect(shipped).toEqual(["ami_freshness", "asg_health", "efs_mount", "elb_health", "instance_events", "queue_backlog", "serverscore"]);
     for (const name of shipped) expect(ran, name).toContain(name === "serverscore" ? "check_serverscore" : `check_${name}`);
   });
 
@@ -264,6 +262,17 @@ object Service "fstab" {
     const api = result("aws!elb-api-lb");
     expect(api.state, shown(api)).toBe(1);
     expect(perf(api).get("api-lb.in_service")).toMatch(/^1;2:;1:/);
+  });
+
+  it("asg-web-asg and asg-batch-asg: one group per apply-for entry; --stuck-after and a repeated --allow-suspended reach the plugin", () => {
+    const web = result("aws!asg-web-asg");
+    expect(pairs(web.command)).toEqual(expect.arrayContaining(["--asg web-asg", "--stuck-after 20m", "--allow-suspended AZRebalance"]));
+    expect(web.state, shown(web)).toBe(1);
+    expect(web.output).toMatch(/^ASG WARNING: web-asg: 1\/2 in service \(min 1, max 4\), below desired 2; stuck \(over 20m\): i-00000000000000002 Pending:Wait for 45m/);
+    expect(perf(web).get("web-asg.in_service")).toMatch(/^1;2:;1:;0;4$/);
+    const batch = result("aws!asg-batch-asg");
+    expect(batch.state, shown(batch)).toBe(0);
+    expect(batch.output.split("\n")[0]).toBe("ASG OK: batch-asg: 1/1 in service (min 1, max 1), suspended (allowed) AZRebalance");
   });
 
   it("efs-<mount>: the apply-for rule passes mount point, file system id, type and the write-test flag", () => {

@@ -13,7 +13,7 @@ import {
   WEB2,
 } from "../support/core-fixtures";
 import { type FakeAws, startFakeAws } from "../support/fake-aws";
-import { type RunningNagios, type ServiceStatus, startNagios, verifyNagiosConfig } from "../support/nagios";
+import { type RunningNagios, type ServiceStatus, startNagios, TEMPLATES, verifyNagiosConfig } from "../support/nagios";
 import { startSshd, type TestSshd } from "../support/sshd";
 
 // The shipped Nagios command definitions, loaded by a real Nagios 4 core that runs the installed
@@ -139,10 +139,34 @@ const CASES: Case[] = [
     perf: { "127.0.0.1.score": /^\d+;1:;1:;1;100$/, hosts: /^1;/, unreachable: /^0;/ },
   },
   {
+    service: "asg web-asg",
+    command: () => "check_asg_health!web-asg",
+    state: 1,
+    // Nagios turns the ';' of plugin output into ':' when it keeps it.
+    output: /^ASG WARNING: web-asg: 1\/2 in service \(min 1, max 4\), below desired 2[;:] stuck \(over 15m\): i-00000000000000002 Pending:Wait for 45m/,
+    perf: { groups: /^1;/, "web-asg.in_service": /^1;2:;1:;0;4$/, "web-asg.pending": /^1;/ },
+  },
+  {
+    service: "asg all",
+    command: () => "check_asg_health_all!--allow-suspended AZRebalance --stuck-after 1h",
+    state: 0,
+    output: /^ASG OK: 2 groups OK, 2 of 3 desired instances in service \(2 with notes\)/,
+    longOutput: [/^\[OK\] batch-asg: 1\/1 in service \(min 1, max 1\), suspended \(allowed\) AZRebalance/m],
+    perf: { groups: /^2;/, "batch-asg.in_service": /^1;1:;1:;0;1$/ },
+  },
+  {
     service: "score elb",
     command: ({ ssh }) => `check_serverscore_elb!web-lb!1:!1:!${ssh}`,
     state: 0,
     output: /^SERVERSCORE OK: /,
+    perf: { "127.0.0.1.score": /^\d+;/, hosts: /^1;/, unreachable: /^0;/ },
+  },
+  {
+    service: "score asg",
+    // web-asg's InService instance is web-1 (127.0.0.1); web-2 is still launching and is not probed.
+    command: ({ ssh }) => `check_serverscore_asg!web-asg!1:!1:!${ssh}`,
+    state: 0,
+    output: /^SERVERSCORE OK: ASG web-asg: 1 host, /,
     perf: { "127.0.0.1.score": /^\d+;/, hosts: /^1;/, unreachable: /^0;/ },
   },
 ];
@@ -182,28 +206,6 @@ function commandDefinitions(file: string): Map<string, string> {
   return defs;
 }
 
-const TEMPLATES = `
-define host {
-    name                  generic-host
-    register              0
-    max_check_attempts    1
-    check_period          24x7
-    contacts              nobody
-    notification_period   24x7
-    notification_interval 0
-}
-define service {
-    name                  generic-service
-    register              0
-    max_check_attempts    1
-    check_interval        3600
-    retry_interval        3600
-    check_period          24x7
-    contacts              nobody
-    notification_period   24x7
-    notification_interval 0
-}
-`;
 
 describe("the shipped Nagios command definitions in a real Nagios 4 core", () => {
   let fake: FakeAws;

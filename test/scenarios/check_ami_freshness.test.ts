@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import check from "../../checks/check_ami_freshness/index";
-import type { ImageInfo, SelectedInstance } from "../../checks/check_ami_freshness/judge";
+import { type ImageInfo, isNamed, type SelectedInstance } from "../../checks/check_ami_freshness/judge";
 import type { BackupSource } from "../../checks/check_ami_freshness/source";
 import { runCheck } from "../../src/runner";
 import { State } from "../../src/state";
@@ -20,15 +20,16 @@ const image = (owner: string, ageHours: number, state = "available", extra: Part
 });
 
 /** One region's EC2: its running instances (filtered as the real source would by --instance-id) and images. */
-function ec2(instances: SelectedInstance[] | Error, images: ImageInfo[] = [], elbs: Record<string, string[]> = {}): BackupSource {
+function ec2(instances: SelectedInstance[] | Error, images: ImageInfo[] = [], elbs: Record<string, string[]> = {}, asgs: Record<string, string[]> = {}): BackupSource {
+  const missing = (m: Map<string, string[] | undefined>) => [...m].filter(([, ids]) => ids === undefined).map(([n]) => n);
   return {
     elbRegistrations: async (names) => new Map(names.map((n) => [n, elbs[n]])),
+    asgInstances: async (names) => new Map(names.map((n) => [n, asgs[n]])),
     selectInstances: async (selection, members) => {
       if (instances instanceof Error) throw instances;
-      const named = [...selection.instanceIds, ...[...members.values()].flatMap((ids) => ids ?? [])];
-      const missingElbs = [...members].filter(([, ids]) => ids === undefined).map(([n]) => n);
-      const chosen = selection.instanceIds.length + selection.elbs.length > 0 ? instances.filter((i) => named.includes(i.id)) : instances;
-      return { instances: chosen, missingElbs };
+      const named = [...selection.instanceIds, ...[...members.elbs.values(), ...members.asgs.values()].flatMap((ids) => ids ?? [])];
+      const chosen = isNamed(selection) ? instances.filter((i) => named.includes(i.id)) : instances;
+      return { instances: chosen, missingElbs: missing(members.elbs), missingAsgs: missing(members.asgs) };
     },
     readImages: async (take) => {
       take(images);
@@ -41,8 +42,8 @@ const fleet: SelectedInstance[] = [
   { id: A, name: "db-1", region: "eu-west-1" },
   { id: B, name: "web-2", region: "eu-west-1" },
 ];
-const one = (instances: SelectedInstance[] | Error, images: ImageInfo[] = [], elbs: Record<string, string[]> = {}) =>
-  regional({ "eu-west-1": ec2(instances, images, elbs) });
+const one = (instances: SelectedInstance[] | Error, images: ImageInfo[] = [], elbs: Record<string, string[]> = {}, asgs: Record<string, string[]> = {}) =>
+  regional({ "eu-west-1": ec2(instances, images, elbs, asgs) });
 
 describe("check_ami_freshness scenarios", () => {
   it.each([
@@ -59,6 +60,9 @@ describe("check_ami_freshness scenarios", () => {
     ["unknown-nothing-selected", ["--tag", "backup=daily"], one([]), State.UNKNOWN, "no running instance in eu-west-1 matches --tag backup=daily"],
     ["unknown-instance-id-not-found", ["--instance-id", "i-0000000000000dead"], one(fleet), State.UNKNOWN, "no instance matches --instance-id i-0000000000000dead"],
     ["unknown-elb-not-found", ["--elb", "gone"], one(fleet), State.UNKNOWN, "no instance matches --elb gone"],
+    ["crit-asg-instances-judged", ["--asg", "web-asg"], one(fleet, [image(A, 3)], {}, { "web-asg": [B] }), State.CRITICAL, `AMI CRITICAL: ${B} (web-2) has no available image\n`],
+    ["ok-asg-and-elb-together", ["--asg", "db-asg", "--elb", "web"], one(fleet, [image(A, 3), image(B, 4)], { web: [B] }, { "db-asg": [A] }), State.OK, "all 2 instances have a backup"],
+    ["unknown-asg-not-found", ["--asg", "gone"], one(fleet), State.UNKNOWN, "AMI UNKNOWN: no instance matches --asg gone\n[UNKNOWN] --asg gone: no Auto Scaling group of that name in eu-west-1"],
     ["unknown-access-denied", [], one(denied("ec2:DescribeInstances")), State.UNKNOWN, "may not call ec2:DescribeInstances"],
     [
       "crit-other-region-unread",

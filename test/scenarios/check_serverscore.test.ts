@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import check from "../../checks/check_serverscore/index";
-import type { ElbSource, ScorePort } from "../../checks/check_serverscore/source";
+import type { AsgSource, ElbSource, ScorePort } from "../../checks/check_serverscore/source";
 import probe from "../../checks/serverscore/index";
 import type { HostSample } from "../../checks/serverscore/judge";
 import type { InstanceHealth } from "../../src/aws/elb";
@@ -29,11 +29,28 @@ const answer = (score: number): Omit<SshOutcome, "host"> => ({
 });
 const refused: Omit<SshOutcome, "host"> = { exitCode: 255, stdout: "", stderr: "ssh: connect to host web-3 port 22: Connection refused", killed: false, notStarted: false, ms: 5 };
 
-/** This host, hosts reached over ssh by name (what each answers), and optionally a classic ELB. */
-function port(sample: HostSample, answers: Record<string, Omit<SshOutcome, "host">> = {}, elb?: ElbSource): ScorePort {
+/** This host, hosts reached over ssh by name (what each answers), and optionally a classic ELB and Auto Scaling. */
+function port(sample: HostSample, answers: Record<string, Omit<SshOutcome, "host">> = {}, elb?: ElbSource, asg?: AsgSource): ScorePort {
   const ssh = async (hosts: readonly string[]) => hosts.map((h) => ({ host: h, ...(answers[h] ?? refused) }));
-  return { host: { sample: async () => sample }, ssh, elb: elb === undefined ? undefined : regional({ "eu-west-1": elb }) };
+  return {
+    host: { sample: async () => sample },
+    ssh,
+    elb: elb === undefined ? undefined : regional({ "eu-west-1": elb }),
+    asg: asg === undefined ? undefined : regional({ "eu-west-1": asg }),
+  };
 }
+
+/** Auto Scaling as fleet mode sees it: each group's InService instances, and their addresses. */
+function asg(groups: Record<string, string[]> | Error, addresses: Record<string, string> = {}): AsgSource {
+  return {
+    inService: async (names) => {
+      if (groups instanceof Error) throw groups;
+      return new Map(names.map((n) => [n, groups[n]]));
+    },
+    addresses: async (ids) => new Map(ids.map((id) => [id, addresses[id]])),
+  };
+}
+const fleetAsg = asg({ web: ["i-1", "i-2"], jobs: ["i-3"], empty: [] }, { "i-1": "10.0.0.1", "i-2": "10.0.0.2", "i-3": "10.0.0.3" });
 
 function elb(health: InstanceHealth[] | undefined | Error, addresses: Record<string, string> = {}): ElbSource {
   return {
@@ -62,7 +79,15 @@ describe("check_serverscore scenarios", () => {
     ["crit-elb-not-found", ["--elb", "web", "--region", "eu-west-1"], port(host(0), {}, elb(undefined)), State.CRITICAL, "load balancer 'web' not found"],
     ["crit-elb-nothing-in-service", ["--elb", "web", "--region", "eu-west-1"], port(host(0), {}, elb([])), State.CRITICAL, "ELB web: no InService instance (0 registered, region eu-west-1)"],
     ["unknown-elb-access-denied", ["--elb", "web", "--region", "eu-west-1"], port(host(0), {}, elb(denied("elasticloadbalancing:DescribeInstanceHealth"))), State.UNKNOWN, "may not call elasticloadbalancing:DescribeInstanceHealth"],
-    ["unknown-fleet-option-alone", ["--concurrency", "4"], port(host(0)), State.UNKNOWN, "--concurrency needs --host or --elb"],
+    ["ok-asg-in-service-instances-probed", ["--asg", "web", "--region", "eu-west-1"], port(host(0), { "10.0.0.1": answer(90), "10.0.0.2": answer(70) }, undefined, fleetAsg), State.OK, "ASG web: 2 hosts, min score 70 (10.0.0.2), avg 80"],
+    ["crit-asg-host-score-low", ["--asg", "web", "--asg", "jobs", "--region", "eu-west-1"], port(host(0), { "10.0.0.1": answer(90), "10.0.0.2": answer(70), "10.0.0.3": answer(10) }, undefined, fleetAsg), State.CRITICAL, "ASG web, jobs: 3 hosts, min score 10 (10.0.0.3)"],
+    ["crit-asg-not-found", ["--asg", "gone", "--region", "eu-west-1"], port(host(0), {}, undefined, fleetAsg), State.CRITICAL, "SERVERSCORE CRITICAL: ASG gone: no Auto Scaling group of that name in eu-west-1 | hosts=0;;;0"],
+    ["crit-asg-nothing-in-service", ["--asg", "empty", "--region", "eu-west-1"], port(host(0), {}, undefined, fleetAsg), State.CRITICAL, "ASG empty: no InService instance (region eu-west-1)"],
+    ["crit-asg-one-missing-others-probed", ["--asg", "web", "--asg", "gone", "--region", "eu-west-1"], port(host(0), { "10.0.0.1": answer(90), "10.0.0.2": answer(90) }, undefined, fleetAsg), State.CRITICAL, "[CRITICAL] ASG gone: no Auto Scaling group of that name in eu-west-1"],
+    ["ok-asg-and-elb-same-instance-probed-once", ["--asg", "jobs", "--elb", "web", "--region", "eu-west-1"], port(host(0), { "10.0.0.3": answer(90) }, elb([inService("i-3")], { "i-3": "10.0.0.3" }), fleetAsg), State.OK, "ELB web, ASG jobs: 1 host, min score 90"],
+    ["unknown-asg-access-denied", ["--asg", "web", "--region", "eu-west-1"], port(host(0), {}, undefined, asg(denied("autoscaling:DescribeAutoScalingGroups"))), State.UNKNOWN, "may not call autoscaling:DescribeAutoScalingGroups"],
+    ["unknown-address-without-elb-or-asg", ["--host", "h", "--address", "public-ip"], port(host(0)), State.UNKNOWN, "--address needs --elb or --asg"],
+    ["unknown-fleet-option-alone", ["--concurrency", "4"], port(host(0)), State.UNKNOWN, "--concurrency needs --host, --elb or --asg"],
   ])("%s", async (_id, argv, fixture, state, text) => {
     const r = await runCheck(check, argv, { port: fixture });
     expect(r.stdout).toContain(text);

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import type { Scenario } from "./fake-aws";
+import { launchActivity, type Scenario } from "./fake-aws";
 import { binaryPath, ROOT } from "./run-binary";
 
 /**
@@ -17,13 +17,15 @@ export const WEB1 = "i-00000000000000001";
 export const WEB2 = "i-00000000000000002";
 export const BATCH1 = "i-00000000000000003";
 
-const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 /**
  * One region of a small production account. Every threshold used by the tests lands in a known state:
  * web-1's reboot is 2 days away (CRITICAL at -c 3d), web-2's newest AMI is 30 h old (WARNING at 26h),
- * web-lb has one of two instances in service, jobs-b has dead letters. web-1's private address is
+ * web-lb has one of two instances in service, jobs-b has dead letters, web-asg's second instance is
+ * stuck Pending:Wait (WARNING), batch-asg has AZRebalance suspended (WARNING unless allowed). web-1's private address is
  * 127.0.0.1 so fleet mode reaches the test sshd through the load balancer.
  */
 export function monitoredAccount(now = Date.now()): Scenario {
@@ -65,6 +67,27 @@ export function monitoredAccount(now = Date.now()): Scenario {
             ],
           },
           { name: "api-lb", instances: [{ id: BATCH1, state: "InService" }] },
+        ],
+        autoScalingGroups: [
+          {
+            // web-2 has hung in a lifecycle hook for 45 minutes (and fails web-lb's health check).
+            name: "web-asg",
+            minSize: 1,
+            maxSize: 4,
+            desiredCapacity: 2,
+            instances: [{ id: WEB1 }, { id: WEB2, lifecycleState: "Pending:Wait" }],
+            activities: [launchActivity(WEB2, at(-45 * MINUTE))],
+            tags: { env: "prod" },
+          },
+          {
+            name: "batch-asg",
+            minSize: 1,
+            maxSize: 1,
+            desiredCapacity: 1,
+            instances: [{ id: BATCH1 }],
+            suspendedProcesses: ["AZRebalance"],
+            tags: { env: "dev" },
+          },
         ],
         queues: [
           { name: "orders", visible: 5, inFlight: 1 },

@@ -10,6 +10,12 @@ import { freePort } from "./sshd";
  * last_check_result, including the argv Icinga built from the CheckCommand. Needs icinga2-bin; runs as root.
  */
 export const ICINGA2 = "/usr/sbin/icinga2";
+
+// What Debian's conf.d/templates.conf provides and the examples import.
+export const TEMPLATES = `
+template Host "generic-host" { check_command = "dummy"; max_check_attempts = 1; check_interval = 1h }
+template Service "generic-service" { max_check_attempts = 1; check_interval = 1h; retry_interval = 1h }
+`;
 const NODE = "testnode";
 const API_USER = "root";
 const API_PASSWORD = "aws-checks-test";

@@ -16,11 +16,23 @@ describe("AWS options", () => {
     [["--external-id", "x"], /--external-id needs --role-arn/],
     [["--endpoint-url", "localhost:4566"], /--endpoint-url: 'localhost:4566' is not an http\(s\) URL/],
     [["--max-attempts", "0"], /--max-attempts: expected a positive number/],
+    [["--proxy", "socks5://proxy:1080"], /^--proxy: socks5:\/\/proxy:1080: only http:\/\/ and https:\/\/ proxies are supported$/],
+    [["--proxy", "http://"], /^--proxy: not a URL/],
   ])("rejects %j", (args, message) => {
     expect(() => parseAwsSettings(args)).toThrow(message);
   });
   it("defaults to 3 attempts and the SDK's region chain", () => {
     expect(parseAwsSettings([])).toMatchObject({ regions: [], maxAttempts: 3 });
+  });
+});
+
+describe("--proxy", () => {
+  it("keeps the URL with its credentials for the connection; host:port means http://host:port", () => {
+    expect(parseAwsSettings(["--proxy", "http://u:p@proxy:3128"]).proxy).toBe("http://u:p@proxy:3128");
+    expect(parseAwsSettings(["--proxy", "proxy:3128"]).proxy).toBe("http://proxy:3128");
+  });
+  it("a rejected URL's message never carries its password", () => {
+    expect(() => parseAwsSettings(["--proxy", "ftp://u:s3cret@proxy:2121"])).toThrow(/^--proxy: ftp:\/\/proxy:2121: only/);
   });
 });
 
@@ -41,5 +53,26 @@ describe("AWS error words", () => {
   it("tells expired from rejected credentials", () => {
     expect(awsErrorText(sdkError("ExpiredToken", "The security token included in the request is expired"))).toMatch(/expired/);
     expect(awsErrorText(sdkError("AuthFailure", "AWS was not able to validate the provided access credentials"))).toMatch(/rejected/);
+  });
+  const viaProxy = { $action: "sqs:GetQueueAttributes", $proxy: "http://proxy.corp:3128", $target: "sqs.eu-west-1.amazonaws.com:443" };
+  it("a proxy that answers the CONNECT with an error status names the proxy, the target and the call", () => {
+    expect(awsErrorText(sdkError("Error", "Bad response: 403", viaProxy))).toBe(
+      "proxy http://proxy.corp:3128 could not connect to sqs.eu-west-1.amazonaws.com:443 for sqs:GetQueueAttributes (HTTP 403)",
+    );
+  });
+  it("a proxy that cannot be reached", () => {
+    expect(awsErrorText(sdkError("Error", "connect ETIMEDOUT 10.0.0.1:3128", { ...viaProxy, code: "ETIMEDOUT" }))).toBe(
+      "no connection through the proxy http://proxy.corp:3128 for sqs:GetQueueAttributes (to sqs.eu-west-1.amazonaws.com:443): connect ETIMEDOUT 10.0.0.1:3128",
+    );
+  });
+  it("an AWS error that came through the proxy is still the AWS error", () => {
+    expect(awsErrorText(sdkError("AccessDenied", "not authorized", viaProxy))).toMatch(/^access denied: the credentials may not call sqs:GetQueueAttributes/);
+  });
+  it("a certificate that does not verify names the CA bundle in use and the way to add one", () => {
+    const err = sdkError("Error", "self-signed certificate in certificate chain", { ...viaProxy, code: "SELF_SIGNED_CERT_IN_CHAIN", $caBundle: "/etc/ca.pem (AWS_CA_BUNDLE)" });
+    expect(awsErrorText(err)).toBe(
+      "certificate verification failed for sqs:GetQueueAttributes (through the proxy http://proxy.corp:3128): self-signed certificate in certificate chain; " +
+        "trusted: the built-in roots and /etc/ca.pem (AWS_CA_BUNDLE). For a private CA or a TLS-inspecting proxy set AWS_CA_BUNDLE or ca_bundle in the profile",
+    );
   });
 });

@@ -51,7 +51,7 @@ describe("a bad gate file names the line, the entry and the problem", () => {
     ["unknown tag (a YAML warning)", `checks:\n${ok("a", '!!seqq ["-w", "10"]')}`, /^g\.yaml:4: YAML error: Unresolved tag: tag:yaml\.org,2002:seqq/],
     ["bad concurrency", `concurrency: 0\nchecks:\n${ok("a")}`, "g.yaml:1: concurrency: expected a whole number from 1 to 64, got '0'"],
     ["bad fail-on", `fail-on: sometimes\nchecks:\n${ok("a")}`, "g.yaml:1: fail-on: expected warning, critical or unknown, got 'sometimes'"],
-    ["unknown aws key", `aws: { regoin: eu-west-1 }\nchecks:\n${ok("a")}`, /^g\.yaml:1: aws: unknown key 'regoin' \(known: region, profile, role-arn, external-id, endpoint-url, max-attempts\)$/],
+    ["unknown aws key", `aws: { regoin: eu-west-1 }\nchecks:\n${ok("a")}`, /^g\.yaml:1: aws: unknown key 'regoin' \(known: region, profile, role-arn, external-id, endpoint-url, proxy, max-attempts\)$/],
     ["aws not a mapping", `aws: eu-west-1\nchecks:\n${ok("a")}`, "g.yaml:1: aws: expected a mapping such as { region: eu-west-1 }"],
     ["two profiles", `aws: { profile: [a, b] }\nchecks:\n${ok("a")}`, "g.yaml:1: aws: profile: expected one value"],
     [

@@ -8,10 +8,12 @@
  * Options: --preset NAME (default "small"), --port N (default 0), --host H
  * (default 127.0.0.1), --fault JSON (a FaultSpec injected at start, repeatable,
  * e.g. '{"service":"imds","kind":"hang"}'), --list (print preset names),
- * --stats (print call counts as JSON on stderr at exit).
+ * --stats (print call counts as JSON on stderr at exit), --tls-key FILE and
+ * --tls-cert FILE (PEM: serve HTTPS).
  * Control endpoints on the same port: GET/DELETE /__fake/calls,
  * POST (JSON FaultSpec) / DELETE /__fake/faults.
  */
+import { readFileSync } from "node:fs";
 import { PRESETS, presetScenario } from "./presets";
 import { type FaultSpec, startFakeAws } from "./server";
 
@@ -22,6 +24,8 @@ interface CliArgs {
   list: boolean;
   stats: boolean;
   faults: FaultSpec[];
+  tlsKey?: string;
+  tlsCert?: string;
 }
 
 function parseArgs(argv: string[]): CliArgs {
@@ -59,6 +63,12 @@ function parseArgs(argv: string[]): CliArgs {
       case "--stats":
         args.stats = true;
         break;
+      case "--tls-key":
+        args.tlsKey = readFileSync(value(), "utf8");
+        break;
+      case "--tls-cert":
+        args.tlsCert = readFileSync(value(), "utf8");
+        break;
       default:
         throw new Error(`unknown argument ${a}`);
     }
@@ -72,7 +82,9 @@ async function main(): Promise<void> {
     process.stdout.write(Object.keys(PRESETS).join("\n") + "\n");
     return;
   }
-  const fake = await startFakeAws(presetScenario(args.preset), { port: args.port, host: args.host });
+  if ((args.tlsKey === undefined) !== (args.tlsCert === undefined)) throw new Error("--tls-key and --tls-cert go together");
+  const tls = args.tlsKey !== undefined && args.tlsCert !== undefined ? { key: args.tlsKey, cert: args.tlsCert } : undefined;
+  const fake = await startFakeAws(presetScenario(args.preset), { port: args.port, host: args.host, tls });
   for (const f of args.faults) fake.inject(f);
   fake.warm();
   process.stdout.write(`READY ${fake.url}\n`);

@@ -8,19 +8,13 @@ import type { RegionIndex } from "./model";
 import { decodeToken, page } from "./paging";
 import type { QueryParams } from "./query";
 import type { LoadBalancer, LoadBalancerMember } from "./scenario";
-import { el, esc } from "./xml";
+import { el, esc, queryResponse } from "./xml";
 
 export const ELB_PAGE_SIZE_MAX = 400;
 export const ELB_PAGE_SIZE_DEFAULT = 400;
 
 function elbResponse(action: string, requestId: string, result: string): WireResponse {
-  return {
-    status: 200,
-    headers: { "content-type": "text/xml", "x-amzn-requestid": requestId },
-    body:
-      `<${action}Response xmlns="${ELB_NAMESPACE}">\n  <${action}Result>${result}</${action}Result>\n` +
-      `  <ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata>\n</${action}Response>\n`,
-  };
+  return queryResponse(ELB_NAMESPACE, action, requestId, result);
 }
 
 const validation = (message: string) => new AwsError(400, "ValidationError", message);

@@ -4,7 +4,7 @@
  */
 import { XML_DECL, el, esc } from "./xml";
 
-export type Service = "ec2" | "elasticloadbalancing" | "sqs" | "sts" | "imds";
+export type Service = "ec2" | "elasticloadbalancing" | "autoscaling" | "sqs" | "sts" | "imds";
 
 export type FaultKind =
   | "hang"
@@ -37,11 +37,17 @@ export class AwsError extends Error {
 export const ELB_NAMESPACE = "http://elasticloadbalancing.amazonaws.com/doc/2012-06-01/";
 export const STS_NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
 export const EC2_NAMESPACE = "http://ec2.amazonaws.com/doc/2016-11-15/";
+export const AUTOSCALING_NAMESPACE = "http://autoscaling.amazonaws.com/doc/2011-01-01/";
 
 export interface WireResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+}
+
+/** XML namespace of an awsQuery service's answers. */
+function queryNamespace(service: Service): string {
+  return service === "sts" ? STS_NAMESPACE : service === "autoscaling" ? AUTOSCALING_NAMESPACE : ELB_NAMESPACE;
 }
 
 /** Renders an error in the wire format of `service`. */
@@ -57,8 +63,9 @@ export function renderError(service: Service, err: AwsError, requestId: string):
           `${el("RequestID", requestId)}</Response>`,
       };
     case "elasticloadbalancing":
+    case "autoscaling":
     case "sts": {
-      const ns = service === "sts" ? STS_NAMESPACE : ELB_NAMESPACE;
+      const ns = queryNamespace(service);
       return {
         status: err.status,
         headers: { "content-type": "text/xml", "x-amzn-requestid": requestId },
@@ -103,6 +110,7 @@ export function invalidAction(service: Service, action: string | undefined): Aws
 const IAM_PREFIX: Record<Service, string> = {
   ec2: "ec2",
   elasticloadbalancing: "elasticloadbalancing",
+  autoscaling: "autoscaling",
   sqs: "sqs",
   sts: "sts",
   imds: "imds",
@@ -165,7 +173,7 @@ export function malformedBody(service: Service, action: string): WireResponse {
     return { status: 200, headers: { "content-type": "application/x-amz-json-1.0" }, body: '{"QueueUrls":["http://trunc' };
   }
   if (service === "imds") return { status: 200, headers: { "content-type": "text/plain" }, body: "\u0000\u0001garbage<" };
-  const ns = service === "ec2" ? EC2_NAMESPACE : service === "sts" ? STS_NAMESPACE : ELB_NAMESPACE;
+  const ns = service === "ec2" ? EC2_NAMESPACE : queryNamespace(service);
   return {
     status: 200,
     headers: { "content-type": "text/xml;charset=UTF-8" },

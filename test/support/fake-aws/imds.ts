@@ -86,6 +86,15 @@ export function handleImds(
   }
   const az = model.availabilityZone ?? `${model.region}a`;
   const events = model.scheduledEvents ?? [];
+  const profile = model.instanceProfile;
+  if (profile && /^\/latest\/meta-data\/iam\/security-credentials\/?$/.test(path)) return text(200, profile.role);
+  if (profile && path === `/latest/meta-data/iam/security-credentials/${profile.role}`) {
+    const expiration = new Date(Date.now() + 6 * 3600_000).toISOString().replace(/\.\d+Z$/, "Z");
+    return text(200, JSON.stringify({
+      Code: "Success", LastUpdated: new Date().toISOString().replace(/\.\d+Z$/, "Z"), Type: "AWS-HMAC",
+      AccessKeyId: profile.accessKeyId, SecretAccessKey: profile.secretAccessKey, Token: "fake-session-token", Expiration: expiration,
+    }));
+  }
   switch (path) {
     case "/latest/meta-data":
     case "/latest/meta-data/":

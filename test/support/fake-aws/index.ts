@@ -39,6 +39,8 @@ export type {
   Scenario,
   StatusSummary,
 } from "./scenario";
+export { launchActivity, makeAutoScalingGroups, terminateActivity } from "./autoscaling-scenario";
+export type { AsgLifecycleState, AsgMember, AutoScalingGroup, AutoScalingGroupsOptions, ScalingActivity } from "./autoscaling-scenario";
 export { PRESETS, presetScenario } from "./presets";
 export { imdsDate } from "./imds";
 export { queueArn } from "./sqs";

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_ACCOUNT_ID } from "./scenario";
 import type { Image, Instance, LoadBalancer, Queue, RegionModel, Scenario } from "./scenario";
+import type { AutoScalingGroup } from "./autoscaling-scenario";
 
 export class RegionIndex {
   readonly name: string;
@@ -19,11 +20,14 @@ export class RegionIndex {
   readonly lbByName: ReadonlyMap<string, LoadBalancer>;
   readonly queues: readonly Queue[];
   readonly queueByName: ReadonlyMap<string, Queue>;
+  readonly autoScalingGroups: readonly AutoScalingGroup[];
+  readonly asgByName: ReadonlyMap<string, AutoScalingGroup>;
   /** Rendered-XML caches (item → fragment), valid for the lifetime of this index. */
   readonly statusXml = new Map<Instance, string>();
   readonly instanceXml = new Map<Instance, string>();
   readonly imageXml = new Map<Image, string>();
   readonly lbXml = new Map<LoadBalancer, string>();
+  readonly asgXml = new Map<AutoScalingGroup, string>();
 
   constructor(name: string, model: RegionModel | undefined) {
     this.name = name;
@@ -37,6 +41,8 @@ export class RegionIndex {
     this.lbByName = new Map(this.loadBalancers.map((l) => [l.name, l]));
     this.queues = this.model.queues ?? [];
     this.queueByName = new Map(this.queues.map((q) => [q.name, q]));
+    this.autoScalingGroups = this.model.autoScalingGroups ?? [];
+    this.asgByName = new Map(this.autoScalingGroups.map((g) => [g.name, g]));
   }
 
   /** Default AZ of an instance that does not specify one. */

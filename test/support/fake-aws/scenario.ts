@@ -3,6 +3,7 @@
  * ELBs, SQS queues, plus the IMDS view of "this" instance) and deterministic
  * builders for large fleets.
  */
+import type { AutoScalingGroup } from "./autoscaling-scenario";
 
 export const DEFAULT_ACCOUNT_ID = "123456789012";
 
@@ -106,6 +107,7 @@ export interface RegionModel {
   images?: Image[];
   loadBalancers?: LoadBalancer[];
   queues?: Queue[];
+  autoScalingGroups?: AutoScalingGroup[];
   /** DescribeRegions optInStatus: true/absent ⇒ "opt-in-not-required", false ⇒ "opted-in". */
   optInNotRequired?: boolean;
   /** Region exists but is not enabled: only listed by DescribeRegions with AllRegions=true. */
@@ -130,6 +132,8 @@ export interface ImdsModel {
   scheduledEvents?: ImdsEvent[];
   /** Allow IMDSv1 (GET without token). Default false: a token is required (401 otherwise). */
   allowV1?: boolean;
+  /** An instance profile: its role name and the keys IMDS hands out for it (`iam/security-credentials/`). */
+  instanceProfile?: { role: string; accessKeyId: string; secretAccessKey: string };
 }
 
 export interface Scenario {

@@ -4,8 +4,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { Socket } from "node:net";
 import type { AssumedRole, RequestContext } from "./context";
+import { handleAutoScaling, warmAutoScaling } from "./autoscaling";
 import { handleEc2, warmEc2 } from "./ec2";
 import { handleElb, warmElb } from "./elb";
 import {
@@ -67,10 +69,12 @@ export interface StartOptions {
   port?: number;
   /** Default "127.0.0.1". */
   host?: string;
+  /** Serve HTTPS with this PEM key and certificate (IMDS then answers over HTTPS too). */
+  tls?: { key: string; cert: string };
 }
 
 export interface FakeAws {
-  /** `http://127.0.0.1:PORT` */
+  /** `http://127.0.0.1:PORT` (`https://` when started with `tls`) */
   readonly url: string;
   readonly port: number;
   readonly scenario: Scenario;
@@ -104,10 +108,11 @@ const SCOPE_RE = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
 const VERSION_SERVICE: Record<string, Service> = {
   "2016-11-15": "ec2",
   "2012-06-01": "elasticloadbalancing",
+  "2011-01-01": "autoscaling",
   "2011-06-15": "sts",
 };
 
-const KNOWN_SERVICES = new Set<string>(["ec2", "elasticloadbalancing", "sqs", "sts"]);
+const KNOWN_SERVICES = new Set<string>(["ec2", "elasticloadbalancing", "autoscaling", "sqs", "sts"]);
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
@@ -153,16 +158,20 @@ class FakeAwsServer implements FakeAws {
   private readonly server: Server;
   private stopping: Promise<void> | undefined;
 
-  constructor(scenario: Scenario) {
+  constructor(
+    scenario: Scenario,
+    private readonly tls?: StartOptions["tls"],
+  ) {
     this.index = new ScenarioIndex(scenario);
-    this.server = createServer((req, res) => {
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       this.onRequest(req, res).catch((err: unknown) => {
         if (!res.headersSent && !res.destroyed) {
           res.writeHead(500, { "content-type": "text/plain" });
           res.end(`fake-aws internal error: ${String(err)}`);
         }
       });
-    });
+    };
+    this.server = tls ? createTlsServer(tls, onRequest) : createServer(onRequest);
     this.server.on("connection", (s: Socket) => {
       this.sockets.add(s);
       s.on("close", () => this.sockets.delete(s));
@@ -177,10 +186,14 @@ class FakeAwsServer implements FakeAws {
         const addr = this.server.address();
         if (addr === null || typeof addr === "string") return reject(new Error("fake-aws: no TCP address"));
         this.port = addr.port;
-        this.url = `http://${host.includes(":") ? `[${host}]` : host}:${addr.port}`;
+        this.url = `${this.scheme}://${host.includes(":") ? `[${host}]` : host}:${addr.port}`;
         resolve();
       });
     });
+  }
+
+  private get scheme(): string {
+    return this.tls ? "https" : "http";
   }
 
   get scenario(): Scenario {
@@ -230,6 +243,7 @@ class FakeAwsServer implements FakeAws {
       const region = this.index.region(name);
       warmEc2(region, this.index.accountId);
       warmElb(region);
+      warmAutoScaling(region, this.index.accountId);
     }
   }
 
@@ -360,7 +374,7 @@ class FakeAwsServer implements FakeAws {
         regionIndex: this.index.region(region),
         requestId,
         accountId: this.index.accountId,
-        endpoint: `http://${header(req, "host") ?? `127.0.0.1:${this.port}`}`,
+        endpoint: `${this.scheme}://${header(req, "host") ?? `127.0.0.1:${this.port}`}`,
         accessKeyId,
         principalArn,
         assumedRoles: this.rolesByKey,
@@ -396,6 +410,8 @@ class FakeAwsServer implements FakeAws {
           return handleEc2(query ?? new QueryParams(new Map()), ctx);
         case "elasticloadbalancing":
           return handleElb(query ?? new QueryParams(new Map()), ctx);
+        case "autoscaling":
+          return handleAutoScaling(query ?? new QueryParams(new Map()), ctx);
         case "sts":
           return handleSts(query ?? new QueryParams(new Map()), ctx);
         case "sqs":
@@ -475,7 +491,7 @@ class FakeAwsServer implements FakeAws {
 
 /** Starts the fake on 127.0.0.1 (random port unless given). */
 export async function startFakeAws(scenario: Scenario, options: StartOptions = {}): Promise<FakeAws> {
-  const fake = new FakeAwsServer(scenario);
+  const fake = new FakeAwsServer(scenario, options.tls);
   await fake.listen(options.port ?? 0, options.host ?? "127.0.0.1");
   return fake;
 }

@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { AssumedRole, RequestContext } from "./context";
 import { AwsError, STS_NAMESPACE, type WireResponse, invalidAction } from "./errors";
 import type { QueryParams } from "./query";
-import { el } from "./xml";
+import { el, queryResponse } from "./xml";
 
 /** ARN of callers that did not use credentials minted by the fake STS. */
 export function defaultPrincipalArn(accountId: string): string {
@@ -15,13 +15,7 @@ export function defaultPrincipalArn(accountId: string): string {
 }
 
 function stsResponse(action: string, requestId: string, result: string): WireResponse {
-  return {
-    status: 200,
-    headers: { "content-type": "text/xml", "x-amzn-requestid": requestId },
-    body:
-      `<${action}Response xmlns="${STS_NAMESPACE}">\n  <${action}Result>${result}</${action}Result>\n` +
-      `  <ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata>\n</${action}Response>\n`,
-  };
+  return queryResponse(STS_NAMESPACE, action, requestId, result);
 }
 
 const validation = (message: string) => new AwsError(400, "ValidationError", message);

@@ -3,6 +3,7 @@
  * Everything is plain string concatenation: the fake must render tens of
  * thousands of items per second for benchmarks.
  */
+import type { WireResponse } from "./errors";
 
 const XML_SPECIAL = /[&<>"']/;
 const XML_SPECIAL_G = /[&<>"']/g;
@@ -45,3 +46,14 @@ export function iso(date: Date | undefined): string | undefined {
 }
 
 export const XML_DECL = '<?xml version="1.0" encoding="UTF-8"?>\n';
+
+/** A 200 answer of an awsQuery service (ELB, Auto Scaling, STS): `<ActionResponse><ActionResult>…`. */
+export function queryResponse(namespace: string, action: string, requestId: string, result: string): WireResponse {
+  return {
+    status: 200,
+    headers: { "content-type": "text/xml", "x-amzn-requestid": requestId },
+    body:
+      `<${action}Response xmlns="${namespace}">\n  <${action}Result>${result}</${action}Result>\n` +
+      `  <ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata>\n</${action}Response>\n`,
+  };
+}
