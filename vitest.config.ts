@@ -8,6 +8,7 @@ export default defineConfig({
     // e2e tests spawn binaries and servers; two workers match the two cores CI has.
     maxWorkers: 2,
     reporters: ["default"],
+    setupFiles: ["test/support/fast-check-seed.ts"],
     // Tests that use SDK clients directly run on Node 20; the SDK's notice about Node 22 is noise there
     // (the binaries silence it themselves, and that is tested).
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },

@@ -1,6 +1,8 @@
 import { basename } from "node:path";
 import type { CommandEntry } from "../src/definition";
 import { HELP_WIDTH, wrap } from "../src/help";
+import { renderNagios } from "../src/render";
+import { makeReport } from "../src/report";
 import { exitOnCrash, main, silenceStderr, writeStdout } from "./process";
 import { State } from "../src/state";
 import { VERSION } from "../src/version";
@@ -80,7 +82,8 @@ export async function runMulticall(
   } else if (first === undefined || first === "--help" || first === "-h") {
     out = usage(commands, subcommands);
   } else {
-    out = `AWS-CHECKS UNKNOWN: unknown command '${first}' (see ${SELF} --list)\n`;
+    // Through the renderer like every plugin line: a 100 kB or multi-line name is cut, never echoed whole.
+    out = renderNagios("AWS-CHECKS", makeReport({ state: State.UNKNOWN, summary: `unknown command '${first}' (see ${SELF} --list)` }));
   }
   writeStdout(out);
   process.exit(code);

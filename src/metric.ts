@@ -31,6 +31,27 @@ export function safeLabel(label: string): string {
   return cleaned === "" ? "_" : cleaned;
 }
 
+/**
+ * The metrics with safe labels, each label used once: a core keeps one series per label, so two items
+ * named alike (`web lb` and `web_lb`, one queue name in two regions) would overwrite each other. A
+ * repeated label gets `_2`, `_3`… (the first keeps its name), skipping labels the output already has.
+ */
+export function distinctLabels(metrics: readonly Metric[]): Metric[] {
+  const taken = new Set(metrics.map((m) => safeLabel(m.label)));
+  const used = new Set<string>();
+  return metrics.map((m) => {
+    const label = safeLabel(m.label);
+    if (!used.has(label)) {
+      used.add(label);
+      return { ...m, label };
+    }
+    let n = 2;
+    while (taken.has(`${label}_${n}`) || used.has(`${label}_${n}`)) n++;
+    used.add(`${label}_${n}`);
+    return { ...m, label: `${label}_${n}` };
+  });
+}
+
 export function renderMetric(m: Metric): string {
   const fields = [
     `${safeLabel(m.label)}=${formatPlain(m.value)}${m.uom ?? ""}`,

@@ -1,4 +1,4 @@
-import { renderMetric, safeLabel } from "./metric";
+import { distinctLabels, renderMetric } from "./metric";
 import type { Report } from "./report";
 import { stateName } from "./state";
 
@@ -24,10 +24,11 @@ const bytes = (s: string) => Buffer.byteLength(s);
 
 /** Perfdata that fits `budget` bytes: every aggregate, then per-item metrics in the order given. */
 function renderPerfdata(report: Report, budget: number): string {
-  const items = report.metrics.filter((m) => !m.perItem).map(renderMetric);
+  const metrics = distinctLabels(report.metrics);
+  const items = metrics.filter((m) => !m.perItem).map(renderMetric);
   let used = items.reduce((n, s) => n + bytes(s) + 1, 0);
   let perItem = 0;
-  for (const m of report.metrics) {
+  for (const m of metrics) {
     if (!m.perItem || perItem >= MAX_PER_ITEM_METRICS) continue;
     const text = renderMetric(m);
     if (used + bytes(text) + 1 > budget) break;
@@ -78,8 +79,8 @@ export function renderJson(command: string, report: Report, extraLines: string[]
     exitCode: report.state as number,
     summary: report.summary,
     findings: report.findings.map((f) => ({ ...f, state: stateName(f.state) })),
-    metrics: report.metrics.map((m) => ({
-      label: safeLabel(m.label),
+    metrics: distinctLabels(report.metrics).map((m) => ({
+      label: m.label,
       value: m.value,
       uom: m.uom ?? "",
       warning: m.warning?.toString() ?? null,

@@ -4,6 +4,7 @@ import { givenOptions, readCommandLine } from "../../src/cli";
 import { longName, parsePositive } from "../../src/options";
 import type { AnyCheck } from "../../src/definition";
 import { errorMessage } from "../../src/errors";
+import { safeLabel } from "../../src/metric";
 import { parseState, State } from "../../src/state";
 import { parseFailOn, type Policy } from "./policy";
 import { parseYaml, YamlError, type YamlValue } from "./yaml-tree";
@@ -73,12 +74,21 @@ export async function loadPlan(file: string, text: string, find: FindCheck): Pro
   }
 
   const entries: GateEntry[] = [];
-  const seen = new Map<string, number>();
+  const seen = new Map<string, GateEntry>();
+  const labels = new Map<string, GateEntry>();
   for (const [i, node] of checks.items.entries()) {
     const entry = await readEntry(node, i + 1, { shared, defaultTimeout, find, at });
     const earlier = seen.get(entry.name);
-    if (earlier !== undefined) throw at(entry.line, `check '${entry.name}': the name is already used on line ${earlier}`);
-    seen.set(entry.name, entry.line);
+    if (earlier !== undefined) throw at(entry.line, `check '${entry.name}': the name is already used on line ${earlier.line}`);
+    // Each entry's perfdata label is `<name>.time` made safe; `web lb` and `web_lb` would both graph as
+    // `web_lb.time`, so such a file is refused rather than renamed behind the user's back.
+    const label = timeLabel(entry.name);
+    const clash = labels.get(label);
+    if (clash !== undefined) {
+      throw at(entry.line, `check '${entry.name}': gives the same perfdata label '${label}' as check '${clash.name}' on line ${clash.line}; rename one of them`);
+    }
+    seen.set(entry.name, entry);
+    labels.set(label, entry);
     entries.push(entry);
   }
 
@@ -88,6 +98,11 @@ export async function loadPlan(file: string, text: string, find: FindCheck): Pro
     failOn,
     entries,
   };
+}
+
+/** The perfdata label of one entry's duration in the gate's plugin output. */
+export function timeLabel(name: string): string {
+  return safeLabel(`${name}.time`);
 }
 
 type At = (line: number | undefined, message: string) => GateFileError;

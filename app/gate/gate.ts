@@ -8,7 +8,7 @@ import { type FindCheck, type GateEntry, GateFileError, type GatePlan, loadPlan 
 import { renderJson, renderJsonError } from "./format/json";
 import { renderJunit } from "./format/junit";
 import { renderGateOpenMetrics, renderGateOpenMetricsError } from "./format/openmetrics";
-import { GATE_PREFIX, renderPlain } from "./format/plain";
+import { GATE_PREFIX, renderPlain, renderProblem } from "./format/plain";
 import { Progress } from "./format/progress";
 import { renderTable } from "./format/table";
 import { type GateFormat, gateHelp, type GateOptions, parseGateArgs, machineFormat } from "./options";
@@ -146,7 +146,7 @@ function render(outcome: GateOutcome, format: Exclude<GateFormat, "auto">, io: G
 
 function problem(machine: "json" | "openmetrics" | undefined, file: string | undefined, message: string): GateResult {
   const stdout =
-    machine === "json" ? renderJsonError(file, message) : machine === "openmetrics" ? renderGateOpenMetricsError(message) : `${GATE_PREFIX} UNKNOWN: ${message}\n`;
+    machine === "json" ? renderJsonError(file, message) : machine === "openmetrics" ? renderGateOpenMetricsError(message) : renderProblem(message);
   return { stdout, exitCode: State.UNKNOWN };
 }
 

@@ -24,7 +24,8 @@ export class YamlError extends Error {
 export function parseYaml(text: string): YamlValue {
   const lines = new LineCounter();
   const doc = parseDocument(text, { schema: "failsafe", lineCounter: lines, prettyErrors: true });
-  const problem = doc.errors[0];
+  // Warnings too (an unknown tag such as `!!foo`): a gate that guesses what a file meant runs the wrong checks.
+  const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem !== undefined) {
     // The library's message repeats the position and quotes the source; the first clause is the news.
     const what = problem.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
@@ -46,7 +47,13 @@ function convert(
   // Aliases may point back at themselves through a parent; a gate file has no use for deep nesting.
   if (depth > 32) throw new YamlError("YAML error: nesting too deep (a recursive alias?)", line);
   if (node === null || node === undefined) return { kind: "null", line };
-  if (isAlias(node)) return convert(doc, node.resolve(doc) as Node | null, lineOf, line, depth + 1);
+  if (isAlias(node)) {
+    // The library leaves an alias to a missing anchor unresolved; read as null it would run an entry
+    // with no args at all (a check_elb_health over every load balancer), so it is an error here.
+    const target = node.resolve(doc);
+    if (target === undefined) throw new YamlError(`YAML error: alias *${node.source} names no anchor defined before it`, line);
+    return convert(doc, target as Node | null, lineOf, line, depth + 1);
+  }
   if (isScalar(node)) return node.value === null ? { kind: "null", line } : { kind: "scalar", text: String(node.value), line };
   if (isSeq(node)) return { kind: "seq", items: node.items.map((i) => convert(doc, i as Node | null, lineOf, line, depth + 1)), line };
   if (isMap(node)) {

@@ -20,7 +20,8 @@ export default defineCheck({
     "file written and deleted) in a child process that is killed after --probe-timeout, so a hung mount " +
     "never hangs the check. CRITICAL: not mounted, wrong type or file system, stale (ESTALE, ENOTCONN, " +
     "EIO), not responding, read-only (unless --read-only-ok), or used percent beyond -c. WARNING: the " +
-    "fstab entry is missing, lacks _netdev, or is noauto. Needs no AWS permissions.",
+    "fstab entry is missing, lacks _netdev, or is noauto. UNKNOWN: the write test refused by permissions " +
+    "(names the user and the folder's mode). Needs no AWS permissions.",
   options: OPTIONS,
   iam: [],
   examples: [

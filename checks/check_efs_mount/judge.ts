@@ -2,6 +2,7 @@ import type { Metric } from "../../src/metric";
 import { formatPlain } from "../../src/range";
 import { bySeverityDesc, State, worst } from "../../src/state";
 import type { Thresholds } from "../../src/thresholds";
+import { explainAccess } from "./access";
 import { type EfsIdentity, filesystemIdOfSpec } from "./efs";
 import { type FstabAudit, type FstabEntry, NETWORK_FSTAB_TYPES } from "./fstab";
 import { isReadOnly, type MountEntry } from "./mountinfo";
@@ -51,7 +52,9 @@ export interface Verdict {
 
 const STALE_CODES = new Set(["ESTALE", "ENOTCONN", "EIO"]);
 const NOT_ANSWERING_CODES = new Set(["ETIMEDOUT", "EHOSTDOWN", "EHOSTUNREACH"]);
-const READ_ONLY_CODES = new Set(["EROFS", "EACCES", "EPERM"]);
+// EROFS alone means read-only: EACCES/EPERM mean this user may not write on a file system others can.
+const READ_ONLY_CODES = new Set(["EROFS"]);
+const PERMISSION_CODES = new Set(["EACCES", "EPERM"]);
 
 /** Probe times to the microsecond: a healthy statfs answers in well under a millisecond. */
 const roundSeconds = (s: number) => Math.round(s * 1e6) / 1e6;
@@ -94,7 +97,7 @@ function identityProblem(expected: string, identity: EfsIdentity | undefined, mo
   }
 }
 
-function probeProblems(probe: MountProbe, settings: JudgeSettings): Problem[] {
+function probeProblems(path: string, probe: MountProbe, settings: JudgeSettings): Problem[] {
   switch (probe.kind) {
     case "hung":
       return [{ state: State.CRITICAL, text: "not responding", detail: `no answer to statfs/readdir within ${seconds(settings.probeTimeout)}, probe killed` }];
@@ -117,6 +120,12 @@ function probeProblems(probe: MountProbe, settings: JudgeSettings): Problem[] {
         return settings.readOnlyOk
           ? [{ state: State.OK, text: "read-only, allowed by --read-only-ok", detail }]
           : [{ state: State.CRITICAL, text: "read-only", detail }];
+      }
+      if (PERMISSION_CODES.has(write.code)) {
+        // The mount may be fine; the check could not do the test it was asked for: UNKNOWN, not CRITICAL.
+        const who = write.access === undefined ? "this user" : `user ${write.access.user}`;
+        const why = write.access === undefined ? "" : `; ${explainAccess(write.access, path)}`;
+        return [{ state: State.UNKNOWN, text: `not writable by ${who} (${write.code})`, detail: `${detail}${why}` }];
       }
       if (STALE_CODES.has(write.code)) return [{ state: State.CRITICAL, text: `stale (${write.code})`, detail }];
       return [{ state: State.CRITICAL, text: `write test failed (${write.code})`, detail }];
@@ -175,7 +184,7 @@ export function judge(obs: Observation, settings: JudgeSettings): Verdict {
   }
 
   if (probe !== undefined) {
-    problems.push(...probeProblems(probe, settings));
+    problems.push(...probeProblems(target.path, probe, settings));
     if (probe.kind === "answered") {
       const u = usage(probe.statfs);
       const state = settings.thresholds.evaluate(u.pct);

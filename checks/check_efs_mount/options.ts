@@ -34,7 +34,7 @@ export const OPTIONS = {
   noFstabCheck: flag({ group: WHAT, help: "Skip the fstab audit (default: a missing entry, a missing _netdev on a network type, or noauto is WARNING)" }),
   probeTimeout: positiveNumber({ placeholder: "SECONDS", group: HOW, default: "5", help: "A mount that does not answer statfs and a directory read in time is CRITICAL, not responding" }),
   writeTest: flag({ group: HOW, help: "Also create, write, read back and delete a uniquely named file there" }),
-  readOnlyOk: flag({ group: HOW, help: "A read-only mount (ro option or EROFS/EACCES in the write test) is not an error" }),
+  readOnlyOk: flag({ group: HOW, help: "A read-only mount (ro option or EROFS in the write test) is not an error" }),
   warning: warningRange({ percent: true, help: "Range on used percent, e.g. 80 or 80% (WARNING above 80%)" }),
   critical: criticalRange({ percent: true, help: "Range on used percent, e.g. 95" }),
   mountinfo: file("Mount table to read", "FILE", "/proc/self/mountinfo"),

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import {
-  closeSync, fsyncSync, opendirSync, openSync, readFileSync, statfsSync, unlinkSync, writeSync,
+  closeSync, fsyncSync, opendirSync, openSync, readFileSync, statfsSync, statSync, unlinkSync, writeSync,
 } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -9,6 +9,7 @@ import { UsageError } from "../../src/errors";
 import { flag, value } from "../../src/options";
 import { makeReport } from "../../src/report";
 import { State } from "../../src/state";
+import type { WriteAccess } from "./access";
 
 /** The hidden command check_efs_mount re-executes itself as, so that a hung mount blocks only a child. */
 export const PROBE_COMMAND = "__mount-probe";
@@ -23,13 +24,44 @@ export interface FsError {
 export interface ProbeAnswer {
   statfs?: { type: number; bsize: number; blocks: number; bfree: number; bavail: number };
   error?: FsError;
-  write?: { ok: true } | ({ ok: false } & FsError);
+  write?: { ok: true } | ({ ok: false; access?: WriteAccess } & FsError);
   ms: number;
 }
 
 function fsError(op: string, err: unknown): FsError {
   const e = err as NodeJS.ErrnoException;
   return { op, code: e.code ?? "EUNKNOWN", message: (e.message ?? String(err)).replace(/^[A-Z]+: /, "") };
+}
+
+/** `name` from an /etc/passwd or /etc/group style file for `id`, else the number itself. */
+function nameOf(file: string, id: number): string {
+  try {
+    for (const line of readFileSync(file, "utf8").split("\n")) {
+      const fields = line.split(":");
+      if (fields.length > 2 && Number(fields[2]) === id && fields[2] !== "") return fields[0];
+    }
+  } catch {
+    // No such file: the number says it.
+  }
+  return String(id);
+}
+
+/** Probe side: undefined when even stat fails (the write test's own error says enough then). */
+export function gatherAccess(dir: string): WriteAccess | undefined {
+  try {
+    const s = statSync(dir);
+    const uid = process.geteuid?.() ?? -1;
+    const gid = process.getegid?.() ?? -1;
+    return {
+      user: nameOf("/etc/passwd", uid),
+      uid,
+      gid,
+      groups: process.getgroups?.() ?? [],
+      dir: { mode: s.mode & 0o7777, uid: s.uid, gid: s.gid, owner: nameOf("/etc/passwd", s.uid), group: nameOf("/etc/group", s.gid) },
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Create, write, fsync, read back and delete a uniquely named file; fsync makes an NFS server commit it. */
@@ -55,7 +87,10 @@ function writeTest(dir: string): NonNullable<ProbeAnswer["write"]> {
     created = false;
     return { ok: true };
   } catch (err) {
-    return { ok: false, ...fsError(op, err) };
+    const error = fsError(op, err);
+    // Refused by permissions, not by a read-only file system: say who was refused where, and why.
+    if (op === "create" && (error.code === "EACCES" || error.code === "EPERM")) return { ok: false, ...error, access: gatherAccess(dir) };
+    return { ok: false, ...error };
   } finally {
     if (created) {
       try {

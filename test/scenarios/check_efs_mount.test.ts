@@ -33,6 +33,9 @@ function local(mountinfo: string, probe: MountProbe | "hang", fstab = FSTAB_OK, 
   };
 }
 
+/** The probe's account of an EACCES: user nagios (uid 999) and a root-owned 0755 folder. */
+const NAGIOS_ON_ROOT_DIR = { user: "nagios", uid: 999, gid: 999, groups: [999], dir: { mode: 0o755, uid: 0, gid: 0, owner: "root", group: "root" } };
+
 const MP = ["--mount-point", "/mnt/efs"];
 const EFS_ARGS = [...MP, "--type", "efs", "--filesystem-id", FS];
 
@@ -51,6 +54,13 @@ describe("check_efs_mount scenarios", () => {
     ["crit-soft-mount-timed-out", EFS_ARGS, local(EFS, failed("ETIMEDOUT")), State.CRITICAL, "not responding (ETIMEDOUT)"],
     ["crit-read-only-option", EFS_ARGS, local(EFS_RO, answered()), State.CRITICAL, "read-only"],
     ["crit-write-test-refused", [...EFS_ARGS, "--write-test"], local(EFS, answered({ write: { ok: false, op: "create", code: "EROFS", message: "read-only file system" } })), State.CRITICAL, "read-only"],
+    [
+      "unknown-write-test-no-permission",
+      [...EFS_ARGS, "--write-test"],
+      local(EFS, answered({ write: { ok: false, op: "create", code: "EACCES", message: "permission denied", access: NAGIOS_ON_ROOT_DIR } })),
+      State.UNKNOWN,
+      "/mnt/efs not writable by user nagios (EACCES)",
+    ],
     ["crit-write-test-failed", [...EFS_ARGS, "--write-test"], local(EFS, answered({ write: { ok: false, op: "write", code: "ENOSPC", message: "no space" } })), State.CRITICAL, "write test failed (ENOSPC)"],
     ["warn-used-beyond-warning-percent", [...EFS_ARGS, "-w", "80%", "-c", "95%"], local(EFS, answered({}, 90)), State.WARNING, "90% used"],
     ["crit-used-beyond-critical", [...EFS_ARGS, "-w", "80", "-c", "85"], local(EFS, answered({}, 90)), State.CRITICAL, "90% used"],

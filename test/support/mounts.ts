@@ -106,11 +106,15 @@ export class MountNamespace {
     await exited;
   }
 
-  /** Runs a compiled command inside the namespace with a minimal environment, timing it. */
-  check(command: string, args: string[], killAfterMs = 20_000): Promise<BinaryResult> {
+  /**
+   * Runs a compiled command inside the namespace with a minimal environment, timing it. `asUser` runs it
+   * as that unprivileged uid/gid with no supplementary groups (setpriv), as NRPE and most cores run checks.
+   */
+  check(command: string, args: string[], killAfterMs = 20_000, asUser?: { uid: number; gid: number }): Promise<BinaryResult> {
     const started = performance.now();
+    const drop = asUser === undefined ? [] : ["setpriv", `--reuid=${asUser.uid}`, `--regid=${asUser.gid}`, "--clear-groups", "--"];
     return new Promise((resolve, reject) => {
-      const child = spawn("nsenter", this.nsenter([binaryPath(command), ...args]), {
+      const child = spawn("nsenter", this.nsenter([...drop, binaryPath(command), ...args]), {
         env: { PATH: "/usr/bin:/bin", HOME: "/nonexistent" },
         stdio: ["ignore", "pipe", "pipe"],
       });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { judge, type Observation } from "../../checks/check_efs_mount/judge";
+import { modeString, type WriteAccess } from "../../checks/check_efs_mount/access";
 import type { MountEntry } from "../../checks/check_efs_mount/mountinfo";
 import type { MountProbe } from "../../checks/check_efs_mount/probe";
 import { State } from "../../src/state";
@@ -23,6 +24,11 @@ const obs = (over: Partial<Observation> = {}): Observation => ({
   target: { path: MNT, type: "efs", filesystemId: "fs-12345678" }, mount: nfs, identity, probe: answered(), fstab: {}, ...over,
 });
 
+/** What the probe gathers on EACCES/EPERM: user nagios (uid 999, gid 999, also in group 50), the folder. */
+const access = (mode: number, uid: number, gid: number, owner = "root", group = "root"): WriteAccess => ({
+  user: "nagios", uid: 999, gid: 999, groups: [999, 50], dir: { mode, uid, gid, owner, group },
+});
+
 describe("judging one mount", () => {
   it.each<[string, Observation, ReturnType<typeof settings>, State, string]>([
     ["ok-healthy", obs(), settings(), State.OK, "/mnt/efs OK (fs-12345678, 44.44% used)"],
@@ -35,7 +41,9 @@ describe("judging one mount", () => {
     ["unknown-eacces-readdir", obs({ probe: failed("readdir", "EACCES") }), settings(), State.UNKNOWN, "/mnt/efs cannot probe (EACCES)"],
     ["unknown-broken-probe", obs({ probe: { kind: "broken", reason: "x" } }), settings(), State.UNKNOWN, "/mnt/efs probe failed"],
     ["crit-erofs", obs({ probe: answered({ ok: false, op: "create", code: "EROFS", message: "read-only file system" }) }), settings(), State.CRITICAL, "/mnt/efs read-only"],
-    ["crit-eacces-write", obs({ probe: answered({ ok: false, op: "create", code: "EACCES", message: "permission denied" }) }), settings(), State.CRITICAL, "/mnt/efs read-only"],
+    ["unknown-eacces-write", obs({ probe: answered({ ok: false, op: "create", code: "EACCES", message: "permission denied" }) }), settings(), State.UNKNOWN, "/mnt/efs not writable by this user (EACCES)"],
+    ["unknown-eacces-write-not-read-only-ok", obs({ probe: answered({ ok: false, op: "create", code: "EACCES", message: "" }) }), settings({ readOnlyOk: true }), State.UNKNOWN, "/mnt/efs not writable by this user (EACCES)"],
+    ["unknown-eperm-write", obs({ probe: answered({ ok: false, op: "create", code: "EPERM", message: "", access: access(0o755, 0, 0) }) }), settings(), State.UNKNOWN, "/mnt/efs not writable by user nagios (EPERM)"],
     ["ok-erofs-allowed", obs({ probe: answered({ ok: false, op: "create", code: "EROFS", message: "" }) }), settings({ readOnlyOk: true }), State.OK, "/mnt/efs OK (fs-12345678, 44.44% used)"],
     ["crit-enospc", obs({ probe: answered({ ok: false, op: "write", code: "ENOSPC", message: "" }) }), settings(), State.CRITICAL, "/mnt/efs write test failed (ENOSPC)"],
     ["crit-ro-option", obs({ mount: { ...nfs, mountOptions: ["ro"] } }), settings(), State.CRITICAL, "/mnt/efs read-only"],
@@ -76,5 +84,33 @@ describe("judging one mount", () => {
       "/mnt/efs: not responding (no answer to statfs/readdir within 5s, probe killed); fstab entry lacks _netdev (add _netdev); " +
         "nfs4 fs-12345678 from fs-12345678.efs.us-east-1.amazonaws.com:/",
     );
+  });
+});
+
+describe("a write test refused by permissions names the user, the folder and what is missing", () => {
+  const eacces = (a: WriteAccess) =>
+    judge(obs({ probe: answered({ ok: false, op: "create", code: "EACCES", message: "permission denied, open '/mnt/efs/.t'", access: a }) }), settings()).text;
+
+  it.each([
+    ["other", access(0o755, 0, 0), "/mnt/efs is drwxr-xr-x root:root and the user, not its owner nor in its group, lacks write permission on it"],
+    ["group", access(0o750, 0, 50, "root", "staff"), "/mnt/efs is drwxr-x--- root:staff and the user, in its group, lacks write permission on it"],
+    ["owner", access(0o555, 999, 0, "nagios"), "/mnt/efs is dr-xr-xr-x nagios:root and the user, its owner, lacks write permission on it"],
+    ["owner without search", access(0o600, 999, 0, "nagios"), "lacks search (x) permission on it"],
+    ["nothing at all", access(0o700, 0, 0), "lacks write and search (x) permission on it"],
+    ["the mode allows it", access(0o1777, 0, 0), "/mnt/efs is drwxrwxrwt root:root, which allows it, so an ACL, a security module or the server"],
+  ])("%s", (_kind, a, text) => {
+    const line = eacces(a);
+    expect(line).toContain("not writable by user nagios (EACCES) (write test: create failed with EACCES: permission denied");
+    expect(line).toContain("user nagios (uid 999) may not create files there: ");
+    expect(line).toContain(text);
+    expect(line).not.toContain("read-only");
+  });
+
+  it("root refused: the server squashes it", () => {
+    expect(eacces({ ...access(0o755, 0, 0), user: "root", uid: 0, gid: 0, groups: [0] })).toContain("user root (uid 0) may not create files there: /mnt/efs is drwxr-xr-x root:root; root is refused by the server");
+  });
+
+  it("modes read as ls shows them", () => {
+    expect([0o755, 0o2775, 0o1777, 0o1770, 0o2700].map(modeString)).toEqual(["drwxr-xr-x", "drwxrwsr-x", "drwxrwxrwt", "drwxrwx--T", "drwx--S---"]);
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { runProbe } from "../../src/probe/child";
 import { selfCommand } from "../../src/probe/self";
 import { pgrep } from "../support/mounts";
+import { lateBy } from "../support/timing";
 
 // The generic child-process runner, with real processes: what it must guarantee is that a child that
 // never answers costs at most the timeout and leaves nothing behind.
@@ -26,12 +27,16 @@ describe("runProbe", () => {
     // A grandchild that ignores SIGTERM, as a stuck helper might: only SIGKILL to the group ends it.
     const script = `trap '' TERM; (exec -a ${tag}-grandchild sleep 30) & exec -a ${tag}-child sleep 30`;
     const r = await runProbe({ file: "/bin/bash", args: ["-c", script] }, { timeoutMs: 300 });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const left = await pgrep(tag);
+    // SIGKILLed processes vanish once reaped: wait for that, up to 10 s (far short of their 30 s sleep).
+    let left = await pgrep(tag);
+    for (let i = 0; i < 200 && left.length > 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      left = await pgrep(tag);
+    }
     for (const pid of left) process.kill(pid, "SIGKILL");
     expect(r.kind).toBe("timeout");
     expect(r.ms).toBeGreaterThanOrEqual(300);
-    expect(r.ms).toBeLessThan(800);
+    expect(r.ms).toBeLessThan(lateBy(300)); // not the 30 s sleep
     expect(left).toEqual([]);
   });
 
@@ -40,7 +45,7 @@ describe("runProbe", () => {
     setTimeout(() => controller.abort(), 200);
     const r = await runProbe(sh("exec sleep 30"), { timeoutMs: 10_000, signal: controller.signal });
     expect(r.kind).toBe("aborted");
-    expect(r.ms).toBeLessThan(700);
+    expect(r.ms).toBeLessThan(lateBy(200)); // not the 30 s sleep
   });
 
   it("a program that cannot start is reported, not thrown", async () => {

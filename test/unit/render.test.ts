@@ -159,7 +159,8 @@ describe("the 4096-byte cap", () => {
     const state = fc.constantFrom(State.OK, State.WARNING, State.CRITICAL, State.UNKNOWN);
     const text = fc.string({ minLength: 1, maxLength: 300, unit: "grapheme" });
     const metric = fc.record({
-      label: fc.string({ minLength: 1, maxLength: 60 }),
+      // labels that collide once made safe (`web lb`, `web_lb`) or with a suffix the renderer might pick
+      label: fc.oneof(fc.string({ minLength: 1, maxLength: 60 }), fc.constantFrom("web lb", "web_lb", "web_lb_2", "web=lb", "q")),
       value: fc.double({ noNaN: true, noDefaultInfinity: true }),
       perItem: fc.boolean(),
     });
@@ -169,8 +170,8 @@ describe("the 4096-byte cap", () => {
         fc.array(fc.record({ state, text }), { maxLength: 120 }),
         fc.array(metric, { maxLength: 120 }),
         (summary, findings, metrics) => {
-          // labels must differ for perfdata to be valid; checks guarantee that, so the generator does too
-          const unique = metrics.map((m, i) => ({ ...m, label: `${i}.${m.label}` }));
+          // labels may repeat: the renderer must still print each one once (the grammar checks that)
+          const unique = metrics;
           const aggregateBytes = unique.filter((m) => !m.perItem).reduce((n, m) => n + m.label.length * 3 + 40, 0);
           fc.pre(aggregateBytes < 2000);
           const out = renderNagios("PROP", makeReport({ summary, findings, metrics: unique }));
@@ -182,6 +183,26 @@ describe("the 4096-byte cap", () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe("labels are unique in every output", () => {
+  const report = makeReport({
+    summary: "s",
+    metrics: [
+      { label: "web lb", value: 1 },
+      { label: "web_lb", value: 2 },
+      { label: "web_lb_2", value: 3 },
+      { label: "web=lb", value: 4 },
+    ],
+  });
+
+  it("nagios: the first keeps its label, repeats get the next free _N", () => {
+    expect(perfdataOf(renderNagios("X", report))).toBe("web_lb=1 web_lb_3=2 web_lb_2=3 web_lb_4=4");
+  });
+
+  it("json: the same labels", () => {
+    expect(JSON.parse(renderJson("x", report)).metrics.map((m: { label: string }) => m.label)).toEqual(["web_lb", "web_lb_3", "web_lb_2", "web_lb_4"]);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Metric } from "../../../src/metric";
+import { timeLabel } from "../config";
 import { renderNagios } from "../../../src/render";
 import type { Finding, Report } from "../../../src/report";
 import { State } from "../../../src/state";
@@ -22,6 +23,11 @@ export function renderPlain(outcome: GateOutcome): string {
   return renderNagios(GATE_PREFIX, report);
 }
 
+/** `GATE UNKNOWN: <message>` through the library renderer: a 100 kB option value is cut, not echoed whole. */
+export function renderProblem(message: string): string {
+  return renderNagios(GATE_PREFIX, { state: State.UNKNOWN, summary: message, findings: [], metrics: [] });
+}
+
 function finding(result: CheckResult, outcome: GateOutcome): Finding {
   const note = passNote(result, outcome.policy);
   const detail = [seconds(result.durationMs), ...(note === undefined ? [] : [note])].join(", ");
@@ -43,7 +49,7 @@ export function gateMetrics(outcome: GateOutcome): Metric[] {
     ...[...outcome.results]
       .sort((a, b) => b.durationMs - a.durationMs)
       .map((r): Metric => ({
-        label: `${r.entry.name}.time`,
+        label: timeLabel(r.entry.name),
         name: "time",
         item: { check: r.entry.name },
         value: Math.round(r.durationMs) / 1000,

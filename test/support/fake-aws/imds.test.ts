@@ -1,6 +1,7 @@
 import { MetadataService } from "@aws-sdk/ec2-metadata-service";
 import { afterEach, beforeAll, afterAll, describe, expect, it } from "vitest";
 import { type FakeAws, imdsDate, startFakeAws } from "./index";
+import { lateBy } from "../timing";
 
 describe("fake IMDSv2 with the real MetadataService", () => {
   let fake: FakeAws;
@@ -91,7 +92,7 @@ describe("fake IMDSv2 with the real MetadataService", () => {
     await expect(client().request("/latest/meta-data/placement/region", {})).rejects.toThrow();
     const elapsed = Date.now() - t0;
     expect(elapsed).toBeGreaterThanOrEqual(900);
-    expect(elapsed).toBeLessThan(2_500);
+    expect(elapsed).toBeLessThan(lateBy(1000)); // a hang never ends by itself
   });
 
   it("formats IMDS dates like AWS", () => {

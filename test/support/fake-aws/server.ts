@@ -251,6 +251,9 @@ class FakeAwsServer implements FakeAws {
     return {
       AWS_ENDPOINT_URL: this.url,
       AWS_EC2_METADATA_SERVICE_ENDPOINT: this.url,
+      // The checks give IMDS 1 s, plenty on EC2; this fake answers from a test process that a loaded
+      // 2-core machine may not schedule that soon.
+      AWS_METADATA_SERVICE_TIMEOUT: "10",
       AWS_ACCESS_KEY_ID: "AKIDTEST",
       AWS_SECRET_ACCESS_KEY: "x",
       ...extra,

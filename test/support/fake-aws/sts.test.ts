@@ -22,14 +22,18 @@ describe("fake STS with the real STSClient", () => {
     const out = await sts.send(
       new AssumeRoleCommand({ RoleArn: "arn:aws:iam::210987654321:role/monitoring", RoleSessionName: "nagios", ExternalId: "ext-42" }),
     );
+    const after = Date.now();
     const creds = out.Credentials;
     expect(creds?.AccessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
     expect(creds?.SecretAccessKey).toBeTruthy();
     expect(creds?.SessionToken).toBeTruthy();
     expect(creds?.Expiration).toBeInstanceOf(Date);
-    const ttl = (creds?.Expiration?.getTime() ?? 0) - before;
-    expect(ttl).toBeGreaterThan(3_590_000);
-    expect(ttl).toBeLessThanOrEqual(3_600_000);
+    // Like STS, the fake answers in whole seconds: one hour after the second it answered in. Bracketed by
+    // clock readings before and after the call, so no timing of the call itself can make this fail.
+    const issued = (creds?.Expiration?.getTime() ?? 0) - 3_600_000;
+    expect(issued % 1000).toBe(0);
+    expect(issued).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+    expect(issued).toBeLessThanOrEqual(after);
     expect(out.AssumedRoleUser?.Arn).toBe("arn:aws:sts::210987654321:assumed-role/monitoring/nagios");
     expect(fake.assumedRoles).toHaveLength(1);
     expect(fake.assumedRoles[0]).toMatchObject({
