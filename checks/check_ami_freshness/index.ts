@@ -1,4 +1,5 @@
 import { elbName } from "../../src/aws/elb-name";
+import { refText, targetGroupRef } from "../../src/aws/elbv2-name";
 import { AWS_OPTIONS, awsSettings } from "../../src/aws/options";
 import { acrossRegions } from "../../src/aws/regions";
 import { defineCheck } from "../../src/definition";
@@ -32,6 +33,7 @@ export default defineCheck({
       return id;
     }),
     elb: values({ placeholder: "NAME", help: "The instances registered with this classic load balancer", group: SELECTION }, elbName),
+    targetGroup: values({ placeholder: "NAME|ARN", help: "The instances registered with this ALB/NLB target group (ip targets by private IP)", group: SELECTION }, targetGroupRef),
     tag: keyValues({ help: "Only instances with this tag (all must match)", group: SELECTION }),
     excludeTag: keyValues({ help: "Leave out instances with this tag", group: SELECTION }),
     instanceTag: value({ placeholder: "KEY", help: "An image whose tag KEY holds an instance id belongs to that instance", group: "Matching:" }, (key, flagName) => {
@@ -44,22 +46,31 @@ export default defineCheck({
     { action: "ec2:DescribeInstances" },
     { action: "ec2:DescribeImages" },
     { action: "elasticloadbalancing:DescribeLoadBalancers", when: "--elb" },
+    { action: "elasticloadbalancing:DescribeTargetGroups", when: "--target-group" },
+    { action: "elasticloadbalancing:DescribeTargetHealth", when: "--target-group" },
     { action: "ec2:DescribeRegions", when: "--region all" },
     { action: "sts:AssumeRole", when: "--role-arn" },
   ],
   examples: [
     "check_ami_freshness --region eu-west-1 --tag backup=daily -w 26h -c 50h",
     "check_ami_freshness --region eu-west-1 --elb web --instance-tag SourceInstance",
+    "check_ami_freshness --region eu-west-1 --target-group api -w 26h -c 50h",
   ],
 
   connect: async (o, ctx) => (await import("./source")).connectBackups(awsSettings(o), o.instanceTag, ctx),
 
   async evaluate(o, port, ctx) {
-    const selection: Selection = { instanceIds: o.instanceId, elbs: o.elb, tags: o.tag, excludeTags: o.excludeTag };
+    const selection: Selection = { instanceIds: o.instanceId, elbs: o.elb, targetGroups: o.targetGroup, tags: o.tag, excludeTags: o.excludeTag };
     const rules: BackupRules = { warningSeconds: o.warning, criticalSeconds: o.critical, pendingTimeoutSeconds: o.pendingTimeout };
     const read = await acrossRegions(port, ctx, async (source, region) => {
       if (selection.elbs.length > 0) ctx.stage("reading load balancer registrations (elasticloadbalancing:DescribeLoadBalancers)");
-      const members = await source.elbRegistrations(selection.elbs);
+      const elbs = await source.elbRegistrations(selection.elbs);
+      if (selection.targetGroups.length > 0) ctx.stage("reading target group registrations (elasticloadbalancing:DescribeTargetHealth)");
+      const tgs = await source.targetGroupRegistrations(selection.targetGroups);
+      const members = new Map([
+        ...selection.elbs.map((n) => [`--elb ${n}`, elbs.get(n)] as const),
+        ...selection.targetGroups.map((r) => [`--target-group ${refText(r)}`, tgs.get(refText(r))] as const),
+      ]);
       ctx.stage("selecting instances (ec2:DescribeInstances)");
       const selected = await source.selectInstances(selection, members);
       const backups = new Map<string, Backups>(selected.instances.map((i) => [i.id, {}]));

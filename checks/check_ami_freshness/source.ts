@@ -4,6 +4,7 @@ import { nameTag } from "../../src/aws/ec2-instances";
 import { batches } from "../../src/concurrency";
 import { type Projection, projectResponses } from "../../src/aws/xml-projection";
 import { releaseMemory } from "../../src/memory";
+import { type Elbv2Ref, refText } from "../../src/aws/elbv2-name";
 import type { AwsSettings } from "../../src/aws/options";
 import type { RegionalPort } from "../../src/aws/regions";
 import type { Context } from "../../src/context";
@@ -11,15 +12,21 @@ import type { ImageInfo, SelectedInstance, Selection } from "./judge";
 
 export interface RegionInstances {
   instances: SelectedInstance[];
-  /** --elb names that have no classic load balancer in this region. */
-  missingElbs: string[];
+  /** `--elb NAME` / `--target-group NAME|ARN` (as groupsNamed labels them) that name nothing in this region. */
+  missingGroups: string[];
 }
 
 /** What check_ami_freshness reads in one region. */
 export interface BackupSource {
   /** The instances registered with each --elb name; undefined for a name with no load balancer here. */
   elbRegistrations(names: string[]): Promise<Map<string, string[] | undefined>>;
-  selectInstances(selection: Selection, elbMembers: Map<string, string[] | undefined>): Promise<RegionInstances>;
+  /**
+   * The instances registered with each --target-group (by name or ARN as given), whatever their health,
+   * `ip` targets matched by private IP; undefined for one that does not exist here.
+   */
+  targetGroupRegistrations(refs: Elbv2Ref[]): Promise<Map<string, string[] | undefined>>;
+  /** `members`: the instances of each load balancer and target group named, by groupsNamed label. */
+  selectInstances(selection: Selection, members: Map<string, string[] | undefined>): Promise<RegionInstances>;
   /** Every image the account owns, handed over page by page; returns how many there were. */
   readImages(take: (images: ImageInfo[]) => void): Promise<number>;
 }
@@ -59,15 +66,15 @@ class Ec2BackupSource implements BackupSource {
   }
 
   /**
-   * --instance-id and --elb name instances (together); --tag narrows, --exclude-tag removes. Without
-   * names, every running instance (with the tags). Only instances named by id may be stopped.
+   * --instance-id, --elb and --target-group name instances (together); --tag narrows, --exclude-tag
+   * removes. Without names, every running instance (with the tags). Only instances named by id may be stopped.
    */
-  async selectInstances(selection: Selection, elbMembers: Map<string, string[] | undefined>): Promise<RegionInstances> {
-    const missingElbs = [...elbMembers].filter(([, ids]) => ids === undefined).map(([name]) => name);
-    const fromElbs = [...elbMembers.values()].flatMap((ids) => ids ?? []);
-    const named = selection.instanceIds.length > 0 || selection.elbs.length > 0;
-    const ids = [...new Set([...selection.instanceIds, ...fromElbs])];
-    if (named && ids.length === 0) return { instances: [], missingElbs };
+  async selectInstances(selection: Selection, members: Map<string, string[] | undefined>): Promise<RegionInstances> {
+    const missingGroups = [...members].filter(([, ids]) => ids === undefined).map(([label]) => label);
+    const fromGroups = [...members.values()].flatMap((ids) => ids ?? []);
+    const named = selection.instanceIds.length > 0 || members.size > 0;
+    const ids = [...new Set([...selection.instanceIds, ...fromGroups])];
+    if (named && ids.length === 0) return { instances: [], missingGroups };
 
     const tagFilters: Filter[] = selection.tags.map((t) => ({ Name: `tag:${t.key}`, Values: [t.value] }));
     const found: Instance[] = [];
@@ -88,7 +95,7 @@ class Ec2BackupSource implements BackupSource {
       .filter((i) => i.State?.Name === "running" || byId.has(i.InstanceId as string))
       .filter((i) => !selection.excludeTags.some((x) => i.Tags?.some((t) => t.Key === x.key && t.Value === x.value)))
       .map((i) => ({ id: i.InstanceId as string, name: nameTag(i), region: this.region }));
-    return { instances, missingElbs };
+    return { instances, missingGroups };
   }
 
   async elbRegistrations(names: string[]): Promise<Map<string, string[] | undefined>> {
@@ -106,6 +113,15 @@ class Ec2BackupSource implements BackupSource {
         }
       }),
     );
+    return out;
+  }
+
+  async targetGroupRegistrations(refs: Elbv2Ref[]): Promise<Map<string, string[] | undefined>> {
+    const out = new Map<string, string[] | undefined>();
+    if (refs.length === 0) return out;
+    // Loaded only with --target-group: most runs never pay for the ELBv2 client.
+    const { targetGroupInstanceIds } = await import("../../src/aws/elbv2");
+    for (const ref of refs) out.set(refText(ref), await targetGroupInstanceIds(this.conn, this.region, ref));
     return out;
   }
 

@@ -1,5 +1,6 @@
 import { accessSync, constants } from "node:fs";
 import { elbName } from "../../src/aws/elb-name";
+import { type Elbv2Ref, targetGroupRef } from "../../src/aws/elbv2-name";
 import type { AwsSettings } from "../../src/aws/options";
 import { UsageError } from "../../src/errors";
 import { choice, positiveInteger, state, value, values } from "../../src/options";
@@ -17,7 +18,8 @@ export const FLEET_OPTIONS = {
     return host;
   }),
   elb: value({ placeholder: "NAME", help: "Run it on every InService instance of this classic load balancer", group: FLEET }, elbName),
-  address: choice({ placeholder: "KIND", help: "Address of an --elb instance to connect to: private-ip, public-ip, private-dns, public-dns (default private-ip)", group: FLEET }, ADDRESS_KINDS),
+  targetGroup: value({ placeholder: "NAME|ARN", help: "Run it on every healthy target of this ALB/NLB/GWLB target group (ip targets at that IP)", group: FLEET }, targetGroupRef),
+  address: choice({ placeholder: "KIND", help: "Address of an --elb / --target-group instance to connect to: private-ip, public-ip, private-dns, public-dns (default private-ip)", group: FLEET }, ADDRESS_KINDS),
   sshUser: value({ placeholder: "USER", help: "Log in as USER (ssh -l)", group: FLEET }, (user, flagName) => {
     if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(user)) throw new UsageError(`${flagName}: '${user}' is not a user name`);
     return user;
@@ -54,6 +56,7 @@ export const FLEET_OPTIONS = {
 export interface FleetOptions {
   hosts: string[];
   elb?: { name: string; address: AddressKind; aws: AwsSettings };
+  targetGroup?: { ref: Elbv2Ref; address: AddressKind; aws: AwsSettings };
   ssh: SshSettings;
   /** The remote command as ssh's argv words (ssh joins them for the remote shell). */
   command: string[];
@@ -65,6 +68,7 @@ export interface FleetOptions {
 type FleetValues = {
   host: string[];
   elb?: string;
+  targetGroup?: Elbv2Ref;
   address?: AddressKind;
   sshUser?: string;
   sshPort?: number;
@@ -78,17 +82,17 @@ type FleetValues = {
 
 /** Options that only mean something with --host or --elb: given alone, they are a mistake worth naming. */
 export function checkFleetOptions(o: FleetValues, given: ReadonlySet<string>): void {
-  if (o.host.length > 0 || o.elb !== undefined) {
-    if (o.address !== undefined && o.elb === undefined) throw new UsageError("--address needs --elb");
+  if (o.host.length > 0 || o.elb !== undefined || o.targetGroup !== undefined) {
+    if (o.address !== undefined && o.elb === undefined && o.targetGroup === undefined) throw new UsageError("--address needs --elb or --target-group");
     return;
   }
   const stray = ["address", "ssh-user", "ssh-port", "ssh-identity", "ssh-option", "remote-command", "concurrency", "unreachable", "aggregate"].find((name) => given.has(name));
-  if (stray !== undefined) throw new UsageError(`--${stray} needs --host or --elb`);
+  if (stray !== undefined) throw new UsageError(`--${stray} needs --host, --elb or --target-group`);
 }
 
-/** Fleet options when --host or --elb is given, undefined for local mode. */
+/** Fleet options when --host, --elb or --target-group is given, undefined for local mode. */
 export function fleetOptions(o: FleetValues, aws: AwsSettings, score: { window?: Window; components?: Component[] }): FleetOptions | undefined {
-  if (o.host.length === 0 && o.elb === undefined) return undefined;
+  if (o.host.length === 0 && o.elb === undefined && o.targetGroup === undefined) return undefined;
   // --window/--components are passed on as separate words only when given: the probe keeps its defaults.
   const command = [o.remoteCommand];
   if (score.window !== undefined) command.push("--window", String(score.window));
@@ -96,6 +100,7 @@ export function fleetOptions(o: FleetValues, aws: AwsSettings, score: { window?:
   return {
     hosts: o.host,
     elb: o.elb === undefined ? undefined : { name: o.elb, address: o.address ?? "private-ip", aws },
+    targetGroup: o.targetGroup === undefined ? undefined : { ref: o.targetGroup, address: o.address ?? "private-ip", aws },
     ssh: { user: o.sshUser, port: o.sshPort, identityFile: o.sshIdentity, options: o.sshOption },
     command,
     concurrency: o.concurrency,

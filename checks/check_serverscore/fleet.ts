@@ -8,29 +8,45 @@ import type { Thresholds } from "../../src/thresholds";
 import { readAnswer } from "./answer";
 import type { FleetOptions } from "./fleet-options";
 import { fleetReport, type HostResult, type Target } from "./judge";
-import type { ScorePort } from "./source";
+import type { AddressKind, ElbSource, ScorePort } from "./source";
 
-interface ElbMember {
-  instanceId: string;
-  /** The address asked for with --address; undefined when the instance has none (or was not found). */
+interface Member {
+  /** The instance behind it; undefined for an `ip` target. */
+  instanceId?: string;
+  /** What ssh connects to: the --address of an instance, an ip target's own; undefined when it has none. */
   address?: string;
+}
+
+/** The hosts one --elb or --target-group gives. */
+interface Members {
+  /** Names it in the summary: `ELB web`, `target group api`. */
+  scope: string;
+  region: string;
+  registered: number;
+  /** InService instances, healthy targets. */
+  members: Member[];
+  /** What it lacks when `members` is empty. */
+  none: string;
 }
 
 // Every ssh still running this long before the deadline is killed, which leaves time to judge the
 // others and print the report before the run's own timeout (which would say nothing about the hosts).
 const KILL_MARGIN_MS = 300;
 
-/** Fleet mode: find the hosts (--host, --elb), run the probe on each over SSH, judge the scores. */
+/** Fleet mode: find the hosts (--host, --elb, --target-group), run the probe on each over SSH, judge the scores. */
 export async function runFleet(fleet: FleetOptions, thresholds: Thresholds, port: ScorePort, ctx: Context): Promise<Report> {
   const targets: Target[] = fleet.hosts.map((host) => ({ label: host, address: host }));
   const unusable = new Map<Target, string>();
   const fleetFindings: Finding[] = [];
 
-  if (fleet.elb !== undefined) {
-    const elb = await elbMembers(fleet.elb, port, ctx);
-    if (elb.inService.length === 0) {
-      const empty = `ELB ${fleet.elb.name}: no InService instance (${elb.registered} registered, region ${elb.region})`;
-      if (targets.length === 0) {
+  const groups: Members[] = [];
+  if (fleet.elb !== undefined) groups.push(await elbMembers(fleet.elb, port, ctx));
+  if (fleet.targetGroup !== undefined) groups.push(await targetGroupMembers(fleet.targetGroup, port, ctx));
+  const kind = fleet.elb?.address ?? fleet.targetGroup?.address ?? "private-ip";
+  for (const group of groups) {
+    if (group.members.length === 0) {
+      const empty = `${group.scope}: ${group.none} (${group.registered} registered, region ${group.region})`;
+      if (targets.length === 0 && groups.length === 1) {
         return makeReport({
           state: State.CRITICAL,
           summary: empty,
@@ -42,11 +58,11 @@ export async function runFleet(fleet: FleetOptions, thresholds: Thresholds, port
       }
       fleetFindings.push({ state: State.CRITICAL, text: empty });
     }
-    for (const member of elb.inService) {
+    for (const member of group.members) {
       if (targets.some((t) => t.address !== undefined && t.address === member.address)) continue;
-      const target = elbTarget(member);
+      const target = memberTarget(member);
       targets.push(target);
-      const problem = addressProblem(member, fleet.elb.address);
+      const problem = addressProblem(member, kind);
       if (problem !== undefined) unusable.set(target, problem);
     }
   }
@@ -83,17 +99,17 @@ export async function runFleet(fleet: FleetOptions, thresholds: Thresholds, port
     thresholds,
     unreachable: fleet.unreachable,
     aggregate: fleet.aggregate,
-    elbName: fleet.elb?.name,
+    scope: groups.length > 0 ? groups.map((g) => g.scope).join(", ") : undefined,
     fleetFindings,
   });
 }
 
-function elbTarget(member: ElbMember): Target {
-  return { label: member.address ?? member.instanceId, address: member.address, instanceId: member.instanceId };
+function memberTarget(member: Member): Target {
+  return { label: member.address ?? member.instanceId ?? "?", address: member.address, instanceId: member.instanceId };
 }
 
-/** Why an InService instance cannot be probed, or undefined when its address is fine. */
-function addressProblem(member: ElbMember, kind: string): string | undefined {
+/** Why an InService instance or healthy target cannot be probed, or undefined when its address is fine. */
+function addressProblem(member: Member, kind: string): string | undefined {
   if (member.address === undefined) return `not probed: DescribeInstances gave no ${kind} for it`;
   // Addresses come from the AWS API, but they reach ssh all the same: the same rule as --host.
   if (!isSafeHost(member.address)) return `not probed: its ${kind} '${member.address}' is not a host name or address`;
@@ -101,19 +117,49 @@ function addressProblem(member: ElbMember, kind: string): string | undefined {
 }
 
 /** --elb discovery: the InService instances of one classic load balancer, then their addresses. */
-async function elbMembers(elb: NonNullable<FleetOptions["elb"]>, port: ScorePort, ctx: Context) {
-  if (port.elb === undefined) throw new CheckError("--elb: no AWS connection");
-  const regions = await regionsOf(port.elb, ctx);
-  if (regions.length !== 1) throw new CheckError(`--elb: name one region (a classic load balancer lives in one), got ${regions.length}`);
-  const read = await acrossRegions(port.elb, ctx, async (source, region) => {
+function elbMembers(elb: NonNullable<FleetOptions["elb"]>, port: ScorePort, ctx: Context): Promise<Members> {
+  return inOneRegion("--elb", port, ctx, async (source, region) => {
     ctx.stage(`reading instance health of ${elb.name} (elasticloadbalancing:DescribeInstanceHealth)`);
     const states = await source.health(elb.name);
     if (states === undefined) throw new CheckError(`load balancer '${elb.name}' not found`, State.CRITICAL);
     const ids = states.filter((s) => s.state === "InService").map((s) => s.instanceId);
-    if (ids.length === 0) return { region, registered: states.length, inService: [] as ElbMember[] };
-    ctx.stage("reading instance addresses (ec2:DescribeInstances)");
-    const addresses = await source.addresses(ids, elb.address);
-    return { region, registered: states.length, inService: ids.map((instanceId): ElbMember => ({ instanceId, address: addresses.get(instanceId) })) };
-  }, regions);
+    const addresses = await addressesOf(source, ids, elb.address, ctx);
+    const members = ids.map((instanceId): Member => ({ instanceId, address: addresses.get(instanceId) }));
+    return { scope: `ELB ${elb.name}`, region, registered: states.length, members, none: "no InService instance" };
+  });
+}
+
+/**
+ * --target-group discovery: the healthy targets of one ALB/NLB/GWLB target group. An `ip` target is
+ * probed at that address; an instance target at the --address of the instance.
+ */
+function targetGroupMembers(tg: NonNullable<FleetOptions["targetGroup"]>, port: ScorePort, ctx: Context): Promise<Members> {
+  return inOneRegion("--target-group", port, ctx, async (source, region) => {
+    ctx.stage(`reading target health of ${tg.ref.name} (elasticloadbalancing:DescribeTargetHealth)`);
+    const read = await source.targetGroup(tg.ref);
+    if (read === undefined) throw new CheckError(`target group '${tg.ref.arn ?? tg.ref.name}' not found`, State.CRITICAL);
+    if (read.targetType !== "instance" && read.targetType !== "ip") {
+      throw new CheckError(`--target-group ${tg.ref.name}: its targets are ${read.targetType} targets, which have no host to probe over SSH`);
+    }
+    const healthy = read.targets.filter((t) => t.state === "healthy").map((t) => t.id);
+    const byIp = read.targetType === "ip";
+    const addresses = byIp ? new Map<string, string | undefined>() : await addressesOf(source, healthy, tg.address, ctx);
+    const members = healthy.map((id): Member => (byIp ? { address: id } : { instanceId: id, address: addresses.get(id) }));
+    return { scope: `target group ${read.name}`, region, registered: read.targets.length, members, none: "no healthy target" };
+  });
+}
+
+/** Runs `find` in the one region a load balancer or target group lives in. */
+async function inOneRegion(option: string, port: ScorePort, ctx: Context, find: (source: ElbSource, region: string) => Promise<Members>): Promise<Members> {
+  if (port.elb === undefined) throw new CheckError(`${option}: no AWS connection`);
+  const regions = await regionsOf(port.elb, ctx);
+  if (regions.length !== 1) throw new CheckError(`${option}: name one region (a load balancer lives in one), got ${regions.length}`);
+  const read = await acrossRegions(port.elb, ctx, (source, region) => find(source, region), regions);
   return read.results[0].value;
+}
+
+async function addressesOf(source: ElbSource, ids: string[], kind: AddressKind, ctx: Context): Promise<Map<string, string | undefined>> {
+  if (ids.length === 0) return new Map();
+  ctx.stage("reading instance addresses (ec2:DescribeInstances)");
+  return source.addresses(ids, kind);
 }

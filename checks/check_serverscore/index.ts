@@ -21,22 +21,25 @@ export default defineCheck({
     window: asGiven(SCORE_OPTIONS.window),
     components: asGiven(SCORE_OPTIONS.components),
     ...FLEET_OPTIONS,
-    // The AWS options serve --elb; the SDK itself is loaded only when --elb is given.
+    // The AWS options serve --elb and --target-group; the SDK itself is loaded only when one is given.
     ...AWS_OPTIONS,
   },
   iam: [
     { action: "elasticloadbalancing:DescribeInstanceHealth", when: "--elb" },
-    { action: "ec2:DescribeInstances", when: "--elb" },
-    { action: "sts:AssumeRole", when: "--elb with --role-arn" },
+    { action: "elasticloadbalancing:DescribeTargetGroups", when: "--target-group" },
+    { action: "elasticloadbalancing:DescribeTargetHealth", when: "--target-group" },
+    { action: "ec2:DescribeInstances", when: "--elb, --target-group of instances" },
+    { action: "sts:AssumeRole", when: "--elb or --target-group with --role-arn" },
   ],
   examples: [
     "check_serverscore -w 50: -c 25: --window 5 --components load,mem",
     "check_serverscore --host web1 --host web2 --ssh-user nagios -w 40: -c 20:",
     "check_serverscore --elb web-lb --region eu-west-1 --aggregate average",
+    "check_serverscore --target-group api --region eu-west-1 --ssh-user nagios",
   ],
 
   validate: checkFleetOptions,
-  connect: (o, ctx) => connectScore(o.elb === undefined ? undefined : awsSettings(o), ctx),
+  connect: (o, ctx) => connectScore(o.elb === undefined && o.targetGroup === undefined ? undefined : awsSettings(o), ctx),
 
   async evaluate(o, port, ctx) {
     const thresholds = new Thresholds(o.warning, o.critical);

@@ -4,7 +4,7 @@ import { State, worst } from "../../src/state";
 import type { Thresholds } from "../../src/thresholds";
 import type { HostAnswer, ProbeAnswer } from "./answer";
 
-/** A host to probe: a --host name, or an --elb instance with the address --address picked. */
+/** A host to probe: a --host name, an --elb instance or a --target-group target at the address --address picked. */
 export interface Target {
   /** Names the host in perfdata (`<label>.score`) and long output. */
   label: string;
@@ -22,8 +22,8 @@ export interface FleetRules {
   thresholds: Thresholds;
   unreachable: State;
   aggregate: "worst" | "average";
-  /** Set when the hosts came (also) from a load balancer, to name it in the summary. */
-  elbName?: string;
+  /** Set when the hosts came (also) from load balancers or target groups, to name them in the summary (`ELB web`). */
+  scope?: string;
   /** Findings about the fleet itself (a load balancer with no InService instance). */
   fleetFindings?: Finding[];
 }
@@ -94,7 +94,7 @@ export function fleetReport(results: HostResult[], rules: FleetRules): Report {
 const fleetStates = (rules: FleetRules) => (rules.fleetFindings ?? []).map((f) => f.state);
 
 function summarize(total: number, scored: Scored[], avg: number | undefined, unreachable: number, rules: FleetRules): string {
-  const scope = rules.elbName === undefined ? "" : `ELB ${rules.elbName}: `;
+  const scope = rules.scope === undefined ? "" : `${rules.scope}: `;
   const lost = unreachable > 0 ? `; ${unreachable} unreachable` : "";
   const hosts = `${total} host${total === 1 ? "" : "s"}`;
   if (scored.length === 0 || avg === undefined) return `${scope}none of ${hosts} answered`;

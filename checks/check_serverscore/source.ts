@@ -1,4 +1,5 @@
 import type { InstanceHealth } from "../../src/aws/elb";
+import type { Elbv2Ref } from "../../src/aws/elbv2-name";
 import type { AwsSettings } from "../../src/aws/options";
 import type { RegionalPort } from "../../src/aws/regions";
 import type { Context } from "../../src/context";
@@ -13,12 +14,14 @@ export interface ElbSource {
   health(name: string): Promise<InstanceHealth[] | undefined>;
   /** Each instance's address of that kind (undefined when it has none, or is gone). */
   addresses(instanceIds: string[], kind: AddressKind): Promise<Map<string, string | undefined>>;
+  /** A target group's type and every target's health (DescribeTargetHealth); undefined when there is no such group. */
+  targetGroup(ref: Elbv2Ref): Promise<{ name: string; targetType: string; targets: { id: string; state: string }[] } | undefined>;
 }
 
 /** What check_serverscore reads: this host, or other hosts over SSH, found by name or through an ELB. */
 export interface ScorePort {
   host: HostPort;
-  /** Only with --elb. */
+  /** Only with --elb or --target-group. */
   elb?: RegionalPort<ElbSource>;
   ssh(hosts: readonly string[], settings: SshSettings, command: string[], limits: SshRunLimits): Promise<SshOutcome[]>;
 }
@@ -63,6 +66,11 @@ function lazyElb(settings: AwsSettings, ctx: Context): RegionalPort<ElbSource> {
         ]);
         const found = await describeInstancesById(conn.client((c) => new EC2Client(c), region), instanceIds, conn.sendOptions);
         return new Map(instanceIds.map((id) => [id, addressOf(found.get(id), kind)]));
+      },
+      async targetGroup(ref) {
+        const [{ conn }, { targetGroupMembers }] = await Promise.all([aws, import("../../src/aws/elbv2")]);
+        const read = await targetGroupMembers(conn, region, ref);
+        return read === undefined ? undefined : { name: read.group.name, targetType: read.group.targetType, targets: read.targets };
       },
     }),
   };

@@ -7,6 +7,7 @@ const IAM_PREFIX: Record<string, string> = {
   EC2Client: "ec2",
   SQSClient: "sqs",
   ElasticLoadBalancingClient: "elasticloadbalancing",
+  ElasticLoadBalancingV2Client: "elasticloadbalancing",
   STSClient: "sts",
   CloudWatchClient: "cloudwatch",
 };

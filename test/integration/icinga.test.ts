@@ -48,7 +48,7 @@ describe("the shipped Icinga 2 configuration", () => {
     expect(r.ok).toBe(true);
     // The example hosts make the rules create 11 services: 7 of the account host (two queues, one prefix,
     // two load balancers), 3 of the instance with an EFS mount, 1 over SSH.
-    expect(r.output).toMatch(/Instantiated 11 Services/);
+    expect(r.output).toMatch(/Instantiated 13 Services/);
   });
 
   it("is rejected by icinga2 daemon -C when a CheckCommand is missing (the validation is real)", () => {
@@ -75,6 +75,8 @@ describe("the shipped CheckCommands in a running icinga2", () => {
     "aws!sqs-prefix-jobs-",
     "aws!elb-web-lb",
     "aws!elb-api-lb",
+    "aws!target-group-api",
+    "aws!alb-web-alb",
     "aws!argv-instance-events",
     "local!serverscore",
     "local!ec2-scheduled-events-self",
@@ -111,6 +113,8 @@ object Host "aws" {
 	vars.aws_sqs_queues = [ "orders" ]
 	vars.aws_sqs_queue_prefixes = [ "jobs-" ]
 	vars.aws_classic_elbs = [ "web-lb", "api-lb" ]
+	vars.aws_target_groups = [ "api" ]
+	vars.aws_load_balancers = [ "web-alb" ]
 }
 object Host "local" {
 	import "generic-host"
@@ -264,6 +268,18 @@ object Service "fstab" {
     const api = result("aws!elb-api-lb");
     expect(api.state, shown(api)).toBe(1);
     expect(perf(api).get("api-lb.in_service")).toMatch(/^1;2:;1:/);
+  });
+
+  it("target-group-api and alb-web-alb: target groups by name, and every target group of an ALB", () => {
+    const api = result("aws!target-group-api");
+    expect(pairs(api.command)).toEqual(expect.arrayContaining(["--target-group api", "--warning 2:", "--critical 1:", "--min-healthy-percent 50"]));
+    expect(api.state, shown(api)).toBe(1);
+    expect(api.output).toMatch(/^ELB WARNING: api: 1 of 2 targets healthy \(warning range 2:\), not counted: 1 draining/);
+    expect(perf(api).get("api.healthy")).toMatch(/^1;2:;1:;0;3$/);
+    const alb = result("aws!alb-web-alb");
+    expect(pairs(alb.command)).toEqual(expect.arrayContaining(["--load-balancer web-alb", "--critical 1:"]));
+    expect(alb.state, shown(alb)).toBe(0);
+    expect(perf(alb).get("target_groups")).toMatch(/^2;/);
   });
 
   it("efs-<mount>: the apply-for rule passes mount point, file system id, type and the write-test flag", () => {

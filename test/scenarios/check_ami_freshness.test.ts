@@ -20,15 +20,16 @@ const image = (owner: string, ageHours: number, state = "available", extra: Part
 });
 
 /** One region's EC2: its running instances (filtered as the real source would by --instance-id) and images. */
-function ec2(instances: SelectedInstance[] | Error, images: ImageInfo[] = [], elbs: Record<string, string[]> = {}): BackupSource {
+function ec2(instances: SelectedInstance[] | Error, images: ImageInfo[] = [], elbs: Record<string, string[]> = {}, tgs: Record<string, string[]> = {}): BackupSource {
   return {
     elbRegistrations: async (names) => new Map(names.map((n) => [n, elbs[n]])),
+    targetGroupRegistrations: async (refs) => new Map(refs.map((r) => [r.arn ?? r.name, tgs[r.name]])),
     selectInstances: async (selection, members) => {
       if (instances instanceof Error) throw instances;
       const named = [...selection.instanceIds, ...[...members.values()].flatMap((ids) => ids ?? [])];
-      const missingElbs = [...members].filter(([, ids]) => ids === undefined).map(([n]) => n);
-      const chosen = selection.instanceIds.length + selection.elbs.length > 0 ? instances.filter((i) => named.includes(i.id)) : instances;
-      return { instances: chosen, missingElbs };
+      const missingGroups = [...members].filter(([, ids]) => ids === undefined).map(([n]) => n);
+      const chosen = selection.instanceIds.length + members.size > 0 ? instances.filter((i) => named.includes(i.id)) : instances;
+      return { instances: chosen, missingGroups };
     },
     readImages: async (take) => {
       take(images);
@@ -41,8 +42,8 @@ const fleet: SelectedInstance[] = [
   { id: A, name: "db-1", region: "eu-west-1" },
   { id: B, name: "web-2", region: "eu-west-1" },
 ];
-const one = (instances: SelectedInstance[] | Error, images: ImageInfo[] = [], elbs: Record<string, string[]> = {}) =>
-  regional({ "eu-west-1": ec2(instances, images, elbs) });
+const one = (instances: SelectedInstance[] | Error, images: ImageInfo[] = [], elbs: Record<string, string[]> = {}, tgs: Record<string, string[]> = {}) =>
+  regional({ "eu-west-1": ec2(instances, images, elbs, tgs) });
 
 describe("check_ami_freshness scenarios", () => {
   it.each([
@@ -56,6 +57,8 @@ describe("check_ami_freshness scenarios", () => {
     ["crit-no-available-image", [], one(fleet.slice(0, 1), [image(A, 3, "failed")]), State.CRITICAL, "no available image; latest image"],
     ["crit-one-of-two-without-backup", [], one(fleet, [image(A, 3)]), State.CRITICAL, `${B} (web-2) has no available image (1 of 2 instances)`],
     ["crit-elb-instances-judged", ["--elb", "web"], one(fleet, [image(A, 3)], { web: [B] }), State.CRITICAL, `AMI CRITICAL: ${B} (web-2) has no available image\n`],
+    ["crit-target-group-instances-judged", ["--target-group", "api"], one(fleet, [image(A, 3)], {}, { api: [B] }), State.CRITICAL, `AMI CRITICAL: ${B} (web-2) has no available image\n`],
+    ["unknown-target-group-missing", ["--target-group", "gone"], one(fleet), State.UNKNOWN, "[UNKNOWN] --target-group gone: no target group of that name in eu-west-1"],
     ["unknown-nothing-selected", ["--tag", "backup=daily"], one([]), State.UNKNOWN, "no running instance in eu-west-1 matches --tag backup=daily"],
     ["unknown-instance-id-not-found", ["--instance-id", "i-0000000000000dead"], one(fleet), State.UNKNOWN, "no instance matches --instance-id i-0000000000000dead"],
     ["unknown-elb-not-found", ["--elb", "gone"], one(fleet), State.UNKNOWN, "no instance matches --elb gone"],

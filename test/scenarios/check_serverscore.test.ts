@@ -35,15 +35,23 @@ function port(sample: HostSample, answers: Record<string, Omit<SshOutcome, "host
   return { host: { sample: async () => sample }, ssh, elb: elb === undefined ? undefined : regional({ "eu-west-1": elb }) };
 }
 
-function elb(health: InstanceHealth[] | undefined | Error, addresses: Record<string, string> = {}): ElbSource {
+type Group = { name: string; targetType: string; targets: { id: string; state: string }[] };
+
+function elb(health: InstanceHealth[] | undefined | Error, addresses: Record<string, string> = {}, group?: Group | Error): ElbSource {
   return {
     health: async () => {
       if (health instanceof Error) throw health;
       return health;
     },
     addresses: async (ids) => new Map(ids.map((id) => [id, addresses[id]])),
+    targetGroup: async () => {
+      if (group instanceof Error) throw group;
+      return group;
+    },
   };
 }
+/** A region with only this target group (and these instance addresses). */
+const tg = (group: Group | undefined | Error, addresses: Record<string, string> = {}) => elb(undefined, addresses, group);
 const inService = (id: string): InstanceHealth => ({ instanceId: id, state: "InService", reasonCode: "N/A", description: "" });
 
 describe("check_serverscore scenarios", () => {
@@ -62,7 +70,37 @@ describe("check_serverscore scenarios", () => {
     ["crit-elb-not-found", ["--elb", "web", "--region", "eu-west-1"], port(host(0), {}, elb(undefined)), State.CRITICAL, "load balancer 'web' not found"],
     ["crit-elb-nothing-in-service", ["--elb", "web", "--region", "eu-west-1"], port(host(0), {}, elb([])), State.CRITICAL, "ELB web: no InService instance (0 registered, region eu-west-1)"],
     ["unknown-elb-access-denied", ["--elb", "web", "--region", "eu-west-1"], port(host(0), {}, elb(denied("elasticloadbalancing:DescribeInstanceHealth"))), State.UNKNOWN, "may not call elasticloadbalancing:DescribeInstanceHealth"],
-    ["unknown-fleet-option-alone", ["--concurrency", "4"], port(host(0)), State.UNKNOWN, "--concurrency needs --host or --elb"],
+    ["unknown-fleet-option-alone", ["--concurrency", "4"], port(host(0)), State.UNKNOWN, "--concurrency needs --host, --elb or --target-group"],
+    [
+      "ok-target-group-healthy-instances-probed",
+      ["--target-group", "api", "--region", "eu-west-1"],
+      port(host(0), { "10.0.0.1": answer(90) }, tg({ name: "api", targetType: "instance", targets: [{ id: "i-1", state: "healthy" }, { id: "i-2", state: "unhealthy" }, { id: "i-3", state: "draining" }] }, { "i-1": "10.0.0.1", "i-2": "10.0.0.2" })),
+      State.OK,
+      "target group api: 1 host, min score 90 (10.0.0.1)",
+    ],
+    [
+      "ok-target-group-ip-targets-at-their-address",
+      ["--target-group", "ips", "--region", "eu-west-1"],
+      port(host(0), { "10.0.3.7": answer(80) }, tg({ name: "ips", targetType: "ip", targets: [{ id: "10.0.3.7", state: "healthy" }, { id: "10.0.3.8", state: "initial" }] })),
+      State.OK,
+      "[OK] 10.0.3.7: score 80",
+    ],
+    ["crit-target-group-not-found", ["--target-group", "gone", "--region", "eu-west-1"], port(host(0), {}, tg(undefined)), State.CRITICAL, "target group 'gone' not found"],
+    [
+      "crit-target-group-nothing-healthy",
+      ["--target-group", "api", "--region", "eu-west-1"],
+      port(host(0), {}, tg({ name: "api", targetType: "instance", targets: [{ id: "i-1", state: "unhealthy" }] })),
+      State.CRITICAL,
+      "target group api: no healthy target (1 registered, region eu-west-1)",
+    ],
+    [
+      "unknown-target-group-of-lambdas",
+      ["--target-group", "fn", "--region", "eu-west-1"],
+      port(host(0), {}, tg({ name: "fn", targetType: "lambda", targets: [{ id: "arn:aws:lambda:eu-west-1:123456789012:function:f", state: "healthy" }] })),
+      State.UNKNOWN,
+      "its targets are lambda targets, which have no host to probe over SSH",
+    ],
+    ["unknown-target-group-access-denied", ["--target-group", "api", "--region", "eu-west-1"], port(host(0), {}, tg(denied("elasticloadbalancing:DescribeTargetHealth"))), State.UNKNOWN, "may not call elasticloadbalancing:DescribeTargetHealth"],
   ])("%s", async (_id, argv, fixture, state, text) => {
     const r = await runCheck(check, argv, { port: fixture });
     expect(r.stdout).toContain(text);

@@ -3,7 +3,7 @@
  * DescribeLoadBalancers and DescribeInstanceHealth.
  */
 import type { RequestContext } from "./context";
-import { AwsError, ELB_NAMESPACE, type WireResponse, invalidAction } from "./errors";
+import { AwsError, ELB_NAMESPACE, type WireResponse, invalidAction, queryResponse } from "./errors";
 import type { RegionIndex } from "./model";
 import { decodeToken, page } from "./paging";
 import type { QueryParams } from "./query";
@@ -13,15 +13,7 @@ import { el, esc } from "./xml";
 export const ELB_PAGE_SIZE_MAX = 400;
 export const ELB_PAGE_SIZE_DEFAULT = 400;
 
-function elbResponse(action: string, requestId: string, result: string): WireResponse {
-  return {
-    status: 200,
-    headers: { "content-type": "text/xml", "x-amzn-requestid": requestId },
-    body:
-      `<${action}Response xmlns="${ELB_NAMESPACE}">\n  <${action}Result>${result}</${action}Result>\n` +
-      `  <ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata>\n</${action}Response>\n`,
-  };
-}
+const elbResponse = (action: string, requestId: string, result: string): WireResponse => queryResponse(ELB_NAMESPACE, action, requestId, result);
 
 const validation = (message: string) => new AwsError(400, "ValidationError", message);
 

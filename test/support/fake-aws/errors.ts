@@ -4,7 +4,8 @@
  */
 import { XML_DECL, el, esc } from "./xml";
 
-export type Service = "ec2" | "elasticloadbalancing" | "sqs" | "sts" | "imds";
+/** `elasticloadbalancingv2` is ELBv2 (API 2015-12-01), which signs as `elasticloadbalancing` like classic ELB. */
+export type Service = "ec2" | "elasticloadbalancing" | "elasticloadbalancingv2" | "sqs" | "sts" | "imds";
 
 export type FaultKind =
   | "hang"
@@ -35,6 +36,7 @@ export class AwsError extends Error {
 }
 
 export const ELB_NAMESPACE = "http://elasticloadbalancing.amazonaws.com/doc/2012-06-01/";
+export const ELBV2_NAMESPACE = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/";
 export const STS_NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
 export const EC2_NAMESPACE = "http://ec2.amazonaws.com/doc/2016-11-15/";
 
@@ -42,6 +44,17 @@ export interface WireResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+}
+
+/** A successful awsQuery answer (ELB, ELBv2, STS): `<ActionResponse><ActionResult>…` with its request id. */
+export function queryResponse(namespace: string, action: string, requestId: string, result: string): WireResponse {
+  return {
+    status: 200,
+    headers: { "content-type": "text/xml", "x-amzn-requestid": requestId },
+    body:
+      `<${action}Response xmlns="${namespace}">\n  <${action}Result>${result}</${action}Result>\n` +
+      `  <ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata>\n</${action}Response>\n`,
+  };
 }
 
 /** Renders an error in the wire format of `service`. */
@@ -57,8 +70,9 @@ export function renderError(service: Service, err: AwsError, requestId: string):
           `${el("RequestID", requestId)}</Response>`,
       };
     case "elasticloadbalancing":
+    case "elasticloadbalancingv2":
     case "sts": {
-      const ns = service === "sts" ? STS_NAMESPACE : ELB_NAMESPACE;
+      const ns = QUERY_NAMESPACE[service];
       return {
         status: err.status,
         headers: { "content-type": "text/xml", "x-amzn-requestid": requestId },
@@ -82,6 +96,8 @@ export function renderError(service: Service, err: AwsError, requestId: string):
   }
 }
 
+const QUERY_NAMESPACE = { elasticloadbalancing: ELB_NAMESPACE, elasticloadbalancingv2: ELBV2_NAMESPACE, sts: STS_NAMESPACE };
+
 // ---------------------------------------------------------------------------
 // Common errors
 
@@ -103,6 +119,7 @@ export function invalidAction(service: Service, action: string | undefined): Aws
 const IAM_PREFIX: Record<Service, string> = {
   ec2: "ec2",
   elasticloadbalancing: "elasticloadbalancing",
+  elasticloadbalancingv2: "elasticloadbalancing",
   sqs: "sqs",
   sts: "sts",
   imds: "imds",
@@ -165,7 +182,7 @@ export function malformedBody(service: Service, action: string): WireResponse {
     return { status: 200, headers: { "content-type": "application/x-amz-json-1.0" }, body: '{"QueueUrls":["http://trunc' };
   }
   if (service === "imds") return { status: 200, headers: { "content-type": "text/plain" }, body: "\u0000\u0001garbage<" };
-  const ns = service === "ec2" ? EC2_NAMESPACE : service === "sts" ? STS_NAMESPACE : ELB_NAMESPACE;
+  const ns = service === "ec2" ? EC2_NAMESPACE : QUERY_NAMESPACE[service];
   return {
     status: 200,
     headers: { "content-type": "text/xml;charset=UTF-8" },

@@ -8,6 +8,7 @@ import type { Socket } from "node:net";
 import type { AssumedRole, RequestContext } from "./context";
 import { handleEc2, warmEc2 } from "./ec2";
 import { handleElb, warmElb } from "./elb";
+import { handleElbv2, warmElbv2 } from "./elbv2";
 import {
   AwsError,
   type FaultKind,
@@ -104,10 +105,11 @@ const SCOPE_RE = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
 const VERSION_SERVICE: Record<string, Service> = {
   "2016-11-15": "ec2",
   "2012-06-01": "elasticloadbalancing",
+  "2015-12-01": "elasticloadbalancingv2",
   "2011-06-15": "sts",
 };
 
-const KNOWN_SERVICES = new Set<string>(["ec2", "elasticloadbalancing", "sqs", "sts"]);
+const KNOWN_SERVICES = new Set<string>(["ec2", "elasticloadbalancing", "elasticloadbalancingv2", "sqs", "sts"]);
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
@@ -230,6 +232,7 @@ class FakeAwsServer implements FakeAws {
       const region = this.index.region(name);
       warmEc2(region, this.index.accountId);
       warmElb(region);
+      warmElbv2(region);
     }
   }
 
@@ -326,6 +329,8 @@ class FakeAwsServer implements FakeAws {
         scoped !== undefined && KNOWN_SERVICES.has(scoped)
           ? (scoped as Service)
           : (VERSION_SERVICE[query.version ?? ""] ?? (scoped as Service | undefined));
+      // Both ELB generations sign as `elasticloadbalancing`: the API version tells them apart.
+      if (service === "elasticloadbalancing" && VERSION_SERVICE[query.version ?? ""] === "elasticloadbalancingv2") service = "elasticloadbalancingv2";
       const obj = query.toObject();
       delete obj.Action;
       delete obj.Version;
@@ -393,6 +398,8 @@ class FakeAwsServer implements FakeAws {
           return handleEc2(query ?? new QueryParams(new Map()), ctx);
         case "elasticloadbalancing":
           return handleElb(query ?? new QueryParams(new Map()), ctx);
+        case "elasticloadbalancingv2":
+          return handleElbv2(query ?? new QueryParams(new Map()), ctx);
         case "sts":
           return handleSts(query ?? new QueryParams(new Map()), ctx);
         case "sqs":

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { AssumedRole, RequestContext } from "./context";
-import { AwsError, STS_NAMESPACE, type WireResponse, invalidAction } from "./errors";
+import { AwsError, STS_NAMESPACE, type WireResponse, invalidAction, queryResponse } from "./errors";
 import type { QueryParams } from "./query";
 import { el } from "./xml";
 
@@ -14,15 +14,7 @@ export function defaultPrincipalArn(accountId: string): string {
   return `arn:aws:iam::${accountId}:user/monitor`;
 }
 
-function stsResponse(action: string, requestId: string, result: string): WireResponse {
-  return {
-    status: 200,
-    headers: { "content-type": "text/xml", "x-amzn-requestid": requestId },
-    body:
-      `<${action}Response xmlns="${STS_NAMESPACE}">\n  <${action}Result>${result}</${action}Result>\n` +
-      `  <ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata>\n</${action}Response>\n`,
-  };
-}
+const stsResponse = (action: string, requestId: string, result: string): WireResponse => queryResponse(STS_NAMESPACE, action, requestId, result);
 
 const validation = (message: string) => new AwsError(400, "ValidationError", message);
 
