@@ -14,9 +14,10 @@ const member = (n: number, state: ElbInstanceState = "InService", extra: Partial
 });
 const scenario = (...loadBalancers: LoadBalancer[]): Scenario => ({ regions: { [REGION]: { loadBalancers } } });
 
-function elb(args: string[]) {
+function elb(args: string[], killAfterMs?: number) {
   return runBinary("check_elb_health", ["--endpoint-url", fake.url, "--region", REGION, ...args], {
     env: { AWS_ACCESS_KEY_ID: "AKIDTEST", AWS_SECRET_ACCESS_KEY: "x" },
+    killAfterMs,
   });
 }
 
@@ -138,7 +139,7 @@ describe("listing: every page, empty NextMarker ends it", () => {
       },
     });
     // A generous deadline: this is about paging, and the machine may be busy.
-    const r = await elb(["-w", "2:", "-t", "60"]);
+    const r = await elb(["-w", "2:", "-t", "60"], 90_000);
     expect(r.exitCode).toBe(1);
     expect(firstLine(r.stdout)).toBe("ELB WARNING: lb-450: 1 of 2 instances InService (warning range 2:) (1 of 450 load balancers)");
     expect(perfdata(r.stdout).get("load_balancers")).toBe("450;;;0");
@@ -148,7 +149,7 @@ describe("listing: every page, empty NextMarker ends it", () => {
     expect(markers[0]).toBeUndefined();
     expect(markers[1]).toMatch(/\S/);
     expect(fake.count("DescribeInstanceHealth")).toBe(450);
-  });
+  }, 120_000);
 
   it("a region without any load balancer or target group is UNKNOWN naming it", async () => {
     fake.setScenario(scenario());
