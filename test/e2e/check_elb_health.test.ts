@@ -14,9 +14,10 @@ const member = (n: number, state: ElbInstanceState = "InService", extra: Partial
 });
 const scenario = (...loadBalancers: LoadBalancer[]): Scenario => ({ regions: { [REGION]: { loadBalancers } } });
 
-function elb(args: string[]) {
+function elb(args: string[], killAfterMs?: number) {
   return runBinary("check_elb_health", ["--endpoint-url", fake.url, "--region", REGION, ...args], {
     env: { AWS_ACCESS_KEY_ID: "AKIDTEST", AWS_SECRET_ACCESS_KEY: "x" },
+    killAfterMs,
   });
 }
 
@@ -38,7 +39,7 @@ describe("InService counts per classic load balancer", () => {
     expect(r.stdout).toBe(
       "ELB OK: 2 load balancers OK, 3 of 3 instances InService\n" +
         "[OK] api: 1 of 1 instances InService\n" +
-        "[OK] web: 2 of 2 instances InService | load_balancers=2;;;0 api.in_service=1;;1:;0;1 api.out_of_service=0;;;0;1 " +
+        "[OK] web: 2 of 2 instances InService | load_balancers=2;;;0 target_groups=0;;;0 api.in_service=1;;1:;0;1 api.out_of_service=0;;;0;1 " +
         "web.in_service=2;;1:;0;2 web.out_of_service=0;;;0;2\n",
     );
     expect(fake.count("DescribeLoadBalancers")).toBe(1);
@@ -137,7 +138,8 @@ describe("listing: every page, empty NextMarker ends it", () => {
         },
       },
     });
-    const r = await elb(["-w", "2:"]);
+    // A generous deadline: this is about paging, and the machine may be busy.
+    const r = await elb(["-w", "2:", "-t", "60"], 90_000);
     expect(r.exitCode).toBe(1);
     expect(firstLine(r.stdout)).toBe("ELB WARNING: lb-450: 1 of 2 instances InService (warning range 2:) (1 of 450 load balancers)");
     expect(perfdata(r.stdout).get("load_balancers")).toBe("450;;;0");
@@ -147,13 +149,13 @@ describe("listing: every page, empty NextMarker ends it", () => {
     expect(markers[0]).toBeUndefined();
     expect(markers[1]).toMatch(/\S/);
     expect(fake.count("DescribeInstanceHealth")).toBe(450);
-  });
+  }, 120_000);
 
-  it("a region without any classic load balancer is UNKNOWN naming it", async () => {
+  it("a region without any load balancer or target group is UNKNOWN naming it", async () => {
     fake.setScenario(scenario());
     const r = await elb([]);
     expect(r.exitCode).toBe(3);
-    expect(r.stdout).toBe("ELB UNKNOWN: no classic load balancer in us-east-1\n");
+    expect(r.stdout).toBe("ELB UNKNOWN: no load balancer or target group in us-east-1\n");
   });
 });
 

@@ -13,9 +13,12 @@ export {
   makeFleet,
   makeImages,
   makeImagesFor,
+  loadBalancerV2Arn,
   makeLoadBalancers,
   makeQueues,
+  makeTargetGroups,
   snapshotId,
+  targetGroupArn,
 } from "./scenario";
 export type {
   ElbInstanceState,
@@ -33,11 +36,18 @@ export type {
   LoadBalancer,
   LoadBalancerMember,
   LoadBalancersOptions,
+  LoadBalancerV2,
+  LoadBalancerV2Type,
   Queue,
   QueuesOptions,
   RegionModel,
   Scenario,
   StatusSummary,
+  Target,
+  TargetGroup,
+  TargetGroupsOptions,
+  TargetHealthState,
+  TargetType,
 } from "./scenario";
 export { launchActivity, makeAutoScalingGroups, terminateActivity } from "./autoscaling-scenario";
 export type { AsgLifecycleState, AsgMember, AutoScalingGroup, AutoScalingGroupsOptions, ScalingActivity } from "./autoscaling-scenario";
