@@ -1,5 +1,6 @@
 import { asgName } from "../../src/aws/asg-name";
 import { elbName } from "../../src/aws/elb-name";
+import { refText, targetGroupRef } from "../../src/aws/elbv2-name";
 import { AWS_OPTIONS, awsSettings, instanceIds } from "../../src/aws/options";
 import { acrossRegions } from "../../src/aws/regions";
 import { defineCheck } from "../../src/definition";
@@ -30,6 +31,7 @@ export default defineCheck({
     pendingTimeout: duration({ unit: "h", default: "2h", group: THRESHOLDS, help: "WARNING when an image is pending longer; a bare number is hours" }),
     instanceId: instanceIds({ help: "This instance (may be stopped)", group: SELECTION }),
     elb: values({ placeholder: "NAME", help: "The instances registered with this classic load balancer", group: SELECTION }, elbName),
+    targetGroup: values({ placeholder: "NAME|ARN", help: "The instances registered with this ALB/NLB target group (ip targets by private IP)", group: SELECTION }, targetGroupRef),
     asg: values({ placeholder: "NAME", help: "The InService instances of this Auto Scaling group", group: SELECTION }, asgName),
     tag: keyValues({ help: "Only instances with this tag (all must match)", group: SELECTION }),
     excludeTag: keyValues({ help: "Leave out instances with this tag", group: SELECTION }),
@@ -43,6 +45,8 @@ export default defineCheck({
     { action: "ec2:DescribeInstances" },
     { action: "ec2:DescribeImages" },
     { action: "elasticloadbalancing:DescribeLoadBalancers", when: "--elb" },
+    { action: "elasticloadbalancing:DescribeTargetGroups", when: "--target-group" },
+    { action: "elasticloadbalancing:DescribeTargetHealth", when: "--target-group" },
     { action: "autoscaling:DescribeAutoScalingGroups", when: "--asg" },
     { action: "ec2:DescribeRegions", when: "--region all" },
     { action: "sts:AssumeRole", when: "--role-arn" },
@@ -50,17 +54,27 @@ export default defineCheck({
   examples: [
     "check_ami_freshness --region eu-west-1 --tag backup=daily -w 26h -c 50h",
     "check_ami_freshness --region eu-west-1 --elb web --instance-tag SourceInstance",
+    "check_ami_freshness --region eu-west-1 --target-group api -w 26h -c 50h",
+    "check_ami_freshness --region eu-west-1 --asg web-asg",
   ],
 
   connect: async (o, ctx) => (await import("./source")).connectBackups(awsSettings(o), o.instanceTag, ctx),
 
   async evaluate(o, port, ctx) {
-    const selection: Selection = { instanceIds: o.instanceId, elbs: o.elb, asgs: o.asg, tags: o.tag, excludeTags: o.excludeTag };
+    const selection: Selection = { instanceIds: o.instanceId, elbs: o.elb, targetGroups: o.targetGroup, asgs: o.asg, tags: o.tag, excludeTags: o.excludeTag };
     const rules: BackupRules = { warningSeconds: o.warning, criticalSeconds: o.critical, pendingTimeoutSeconds: o.pendingTimeout };
     const read = await acrossRegions(port, ctx, async (source, region) => {
       if (selection.elbs.length > 0) ctx.stage("reading load balancer registrations (elasticloadbalancing:DescribeLoadBalancers)");
+      const elbs = await source.elbRegistrations(selection.elbs);
+      if (selection.targetGroups.length > 0) ctx.stage("reading target group registrations (elasticloadbalancing:DescribeTargetHealth)");
+      const tgs = await source.targetGroupRegistrations(selection.targetGroups);
       if (selection.asgs.length > 0) ctx.stage("reading Auto Scaling groups (autoscaling:DescribeAutoScalingGroups)");
-      const members = { elbs: await source.elbRegistrations(selection.elbs), asgs: await source.asgInstances(selection.asgs) };
+      const asgs = await source.asgInstances(selection.asgs);
+      const members = new Map([
+        ...selection.elbs.map((n) => [`--elb ${n}`, elbs.get(n)] as const),
+        ...selection.targetGroups.map((r) => [`--target-group ${refText(r)}`, tgs.get(refText(r))] as const),
+        ...selection.asgs.map((n) => [`--asg ${n}`, asgs.get(n)] as const),
+      ]);
       ctx.stage("selecting instances (ec2:DescribeInstances)");
       const selected = await source.selectInstances(selection, members);
       const backups = new Map<string, Backups>(selected.instances.map((i) => [i.id, {}]));

@@ -1,3 +1,4 @@
+import { type Elbv2Ref, refText } from "../../src/aws/elbv2-name";
 import { humanDuration } from "../../src/duration";
 import type { Metric } from "../../src/metric";
 import type { KeyValue } from "../../src/options";
@@ -38,8 +39,21 @@ export interface Selection {
   tags: KeyValue[];
   excludeTags: KeyValue[];
   elbs: string[];
+  targetGroups: Elbv2Ref[];
   /** --asg: the InService instances of these Auto Scaling groups. */
   asgs: string[];
+}
+
+/**
+ * The load balancers, target groups and Auto Scaling groups named, each by its option as typed
+ * (`--elb web`, `--target-group api`, `--asg web-asg`), with what a missing one is called.
+ */
+export function groupsNamed(selection: Selection): { label: string; missing: string }[] {
+  return [
+    ...selection.elbs.map((n) => ({ label: `--elb ${n}`, missing: "no classic load balancer of that name" })),
+    ...selection.targetGroups.map((r) => ({ label: `--target-group ${refText(r)}`, missing: `no target group ${r.arn ? "with that ARN" : "of that name"}` })),
+    ...selection.asgs.map((n) => ({ label: `--asg ${n}`, missing: "no Auto Scaling group of that name" })),
+  ];
 }
 
 const FAILED = new Set(["failed", "error", "invalid"]);
@@ -175,23 +189,13 @@ export function worstFirst(a: JudgedInstance, b: JudgedInstance): number {
 }
 
 /** Named things that matched nothing: an --elb with no such load balancer, an --instance-id not found. */
-export function selectionProblems(
-  selection: Selection,
-  read: { region: string; instances: SelectedInstance[]; missingElbs: string[]; missingAsgs: string[] }[],
-): Finding[] {
+export function selectionProblems(selection: Selection, read: { region: string; instances: SelectedInstance[]; missingGroups: string[] }[]): Finding[] {
   if (read.length === 0) return [];
   const where = read.map((r) => r.region).join(", ");
   const found = new Set(read.flatMap((r) => r.instances.map((i) => i.id)));
   const out: Finding[] = [];
-  for (const name of selection.elbs) {
-    if (read.every((r) => r.missingElbs.includes(name))) {
-      out.push({ state: State.UNKNOWN, text: `--elb ${name}: no classic load balancer of that name in ${where}` });
-    }
-  }
-  for (const name of selection.asgs) {
-    if (read.every((r) => r.missingAsgs.includes(name))) {
-      out.push({ state: State.UNKNOWN, text: `--asg ${name}: no Auto Scaling group of that name in ${where}` });
-    }
+  for (const group of groupsNamed(selection)) {
+    if (read.every((r) => r.missingGroups.includes(group.label))) out.push({ state: State.UNKNOWN, text: `${group.label}: ${group.missing} in ${where}` });
   }
   const filtered = selection.tags.length + selection.excludeTags.length > 0 ? ", or left out by the tag filters" : "";
   for (const id of selection.instanceIds) {
@@ -200,16 +204,15 @@ export function selectionProblems(
   return out;
 }
 
-/** --instance-id, --elb and --asg name instances; without them the selection is every running instance. */
+/** --instance-id, --elb, --target-group and --asg name instances; without them the selection is every running instance. */
 export function isNamed(selection: Selection): boolean {
-  return selection.instanceIds.length + selection.elbs.length + selection.asgs.length > 0;
+  return selection.instanceIds.length > 0 || groupsNamed(selection).length > 0;
 }
 
 export function nothingSelected(selection: Selection, regions: string[]): string {
   const filter = [
     ...selection.instanceIds.map((id) => `--instance-id ${id}`),
-    ...selection.elbs.map((n) => `--elb ${n}`),
-    ...selection.asgs.map((n) => `--asg ${n}`),
+    ...groupsNamed(selection).map((g) => g.label),
     ...selection.tags.map((t) => `--tag ${t.key}=${t.value}`),
     ...selection.excludeTags.map((t) => `--exclude-tag ${t.key}=${t.value}`),
   ].join(" ");

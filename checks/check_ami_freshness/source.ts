@@ -4,6 +4,7 @@ import { nameTag } from "../../src/aws/ec2-instances";
 import { batches } from "../../src/concurrency";
 import { type Projection, projectResponses } from "../../src/aws/xml-projection";
 import { releaseMemory } from "../../src/memory";
+import { type Elbv2Ref, refText } from "../../src/aws/elbv2-name";
 import type { AwsSettings } from "../../src/aws/options";
 import type { RegionalPort } from "../../src/aws/regions";
 import type { Context } from "../../src/context";
@@ -11,16 +12,8 @@ import { type ImageInfo, isNamed, type SelectedInstance, type Selection } from "
 
 export interface RegionInstances {
   instances: SelectedInstance[];
-  /** --elb names that have no classic load balancer in this region. */
-  missingElbs: string[];
-  /** --asg names that have no Auto Scaling group in this region. */
-  missingAsgs: string[];
-}
-
-/** The instance ids of each named load balancer or group; undefined for a name not found in the region. */
-export interface NamedMembers {
-  elbs: Map<string, string[] | undefined>;
-  asgs: Map<string, string[] | undefined>;
+  /** `--elb NAME` / `--target-group NAME|ARN` / `--asg NAME` (as groupsNamed labels them) that name nothing in this region. */
+  missingGroups: string[];
 }
 
 /** What check_ami_freshness reads in one region. */
@@ -29,7 +22,13 @@ export interface BackupSource {
   elbRegistrations(names: string[]): Promise<Map<string, string[] | undefined>>;
   /** The InService instances of each --asg group; undefined for a name with no group here. */
   asgInstances(names: string[]): Promise<Map<string, string[] | undefined>>;
-  selectInstances(selection: Selection, members: NamedMembers): Promise<RegionInstances>;
+  /**
+   * The instances registered with each --target-group (by name or ARN as given), whatever their health,
+   * `ip` targets matched by private IP; undefined for one that does not exist here.
+   */
+  targetGroupRegistrations(refs: Elbv2Ref[]): Promise<Map<string, string[] | undefined>>;
+  /** `members`: the instances of each load balancer, target group and Auto Scaling group named, by groupsNamed label. */
+  selectInstances(selection: Selection, members: Map<string, string[] | undefined>): Promise<RegionInstances>;
   /** Every image the account owns, handed over page by page; returns how many there were. */
   readImages(take: (images: ImageInfo[]) => void): Promise<number>;
 }
@@ -69,16 +68,15 @@ class Ec2BackupSource implements BackupSource {
   }
 
   /**
-   * --instance-id, --elb and --asg name instances (together); --tag narrows, --exclude-tag removes.
-   * Without names, every running instance (with the tags). Only instances named by id may be stopped.
+   * --instance-id, --elb, --target-group and --asg name instances (together); --tag narrows, --exclude-tag
+   * removes. Without names, every running instance (with the tags). Only instances named by id may be stopped.
    */
-  async selectInstances(selection: Selection, members: NamedMembers): Promise<RegionInstances> {
-    const missingElbs = notFound(members.elbs);
-    const missingAsgs = notFound(members.asgs);
-    const fromMembers = [...members.elbs.values(), ...members.asgs.values()].flatMap((ids) => ids ?? []);
+  async selectInstances(selection: Selection, members: Map<string, string[] | undefined>): Promise<RegionInstances> {
+    const missingGroups = [...members].filter(([, ids]) => ids === undefined).map(([label]) => label);
+    const fromGroups = [...members.values()].flatMap((ids) => ids ?? []);
     const named = isNamed(selection);
-    const ids = [...new Set([...selection.instanceIds, ...fromMembers])];
-    if (named && ids.length === 0) return { instances: [], missingElbs, missingAsgs };
+    const ids = [...new Set([...selection.instanceIds, ...fromGroups])];
+    if (named && ids.length === 0) return { instances: [], missingGroups };
 
     const tagFilters: Filter[] = selection.tags.map((t) => ({ Name: `tag:${t.key}`, Values: [t.value] }));
     const found: Instance[] = [];
@@ -99,7 +97,7 @@ class Ec2BackupSource implements BackupSource {
       .filter((i) => i.State?.Name === "running" || byId.has(i.InstanceId as string))
       .filter((i) => !selection.excludeTags.some((x) => i.Tags?.some((t) => t.Key === x.key && t.Value === x.value)))
       .map((i) => ({ id: i.InstanceId as string, name: nameTag(i), region: this.region }));
-    return { instances, missingElbs, missingAsgs };
+    return { instances, missingGroups };
   }
 
   async elbRegistrations(names: string[]): Promise<Map<string, string[] | undefined>> {
@@ -127,6 +125,15 @@ class Ec2BackupSource implements BackupSource {
     return asgInServiceInstances(this.conn, this.region, names);
   }
 
+  async targetGroupRegistrations(refs: Elbv2Ref[]): Promise<Map<string, string[] | undefined>> {
+    const out = new Map<string, string[] | undefined>();
+    if (refs.length === 0) return out;
+    // Loaded only with --target-group: most runs never pay for the ELBv2 client.
+    const { targetGroupInstanceIds } = await import("../../src/aws/elbv2");
+    for (const ref of refs) out.set(refText(ref), await targetGroupInstanceIds(this.conn, this.region, ref));
+    return out;
+  }
+
   /**
    * Every image the account owns, all pages, handed over page by page and then let go: 20,000 images
    * cost twenty calls and never sit in memory as SDK objects.
@@ -142,10 +149,6 @@ class Ec2BackupSource implements BackupSource {
     }
     return count;
   }
-}
-
-function notFound(members: Map<string, string[] | undefined>): string[] {
-  return [...members].filter(([, ids]) => ids === undefined).map(([name]) => name);
 }
 
 function toInfo(image: Image, instanceTag: string | undefined): ImageInfo | undefined {

@@ -1,8 +1,9 @@
 import type { InstanceHealth } from "../../src/aws/elb";
 import type { Metric } from "../../src/metric";
 import type { Finding } from "../../src/report";
-import { bySeverityDesc, State, worst } from "../../src/state";
-import type { Thresholds } from "../../src/thresholds";
+import { bySeverityDesc, State } from "../../src/state";
+import { type HealthRules, judgeCount } from "./rules";
+import { type JudgedTargetGroup, targetGroupMetrics } from "./target-groups";
 
 /** One classic load balancer and the health of every instance registered with it. */
 export interface LoadBalancerHealth {
@@ -11,12 +12,7 @@ export interface LoadBalancerHealth {
   instances: InstanceHealth[];
 }
 
-export interface HealthRules {
-  /** Ranges on the InService count. */
-  thresholds: Thresholds;
-  /** WARNING when fewer than this percent of the registered instances are InService. */
-  minHealthyPercent?: number;
-}
+export type { HealthRules } from "./rules";
 
 export interface JudgedLoadBalancer {
   lb: LoadBalancerHealth;
@@ -39,20 +35,7 @@ export function lbLabel(lb: { name: string; region: string }, showRegion: boolea
 export function judgeLoadBalancer(lb: LoadBalancerHealth, rules: HealthRules, showRegion = false): JudgedLoadBalancer {
   const registered = lb.instances.length;
   const inService = lb.instances.filter((i) => i.state === "InService").length;
-  const reasons: string[] = [];
-
-  const byCount = rules.thresholds.evaluate(inService);
-  if (byCount === State.CRITICAL) reasons.push(`critical range ${rules.thresholds.critical}`);
-  else if (byCount === State.WARNING) reasons.push(`warning range ${rules.thresholds.warning}`);
-
-  let byShare = State.OK;
-  const percent = registered === 0 ? undefined : (inService / registered) * 100;
-  if (rules.minHealthyPercent !== undefined && percent !== undefined && percent < rules.minHealthyPercent) {
-    byShare = State.WARNING;
-    reasons.push(`${formatPercent(percent)} < ${formatPercent(rules.minHealthyPercent)}`);
-  }
-
-  const state = worst(byCount, byShare);
+  const { state, reasons } = judgeCount(inService, registered, rules);
   const label = lbLabel(lb, showRegion);
   const counted = registered === 0 ? "no instance registered" : `${inService} of ${registered} instances InService`;
   const text = `${label}: ${counted}${reasons.length > 0 ? ` (${reasons.join(", ")})` : ""}`;
@@ -73,40 +56,70 @@ export function judgeLoadBalancer(lb: LoadBalancerHealth, rules: HealthRules, sh
   return { lb, state, inService, outOfService: registered - inService, registered, text, findings };
 }
 
-function formatPercent(p: number): string {
-  return `${Number.isInteger(p) ? p : p.toFixed(1)}%`;
-}
-
 /** Worst first: by state, then the smallest InService share, then by name. */
 export function worstFirst(a: JudgedLoadBalancer, b: JudgedLoadBalancer): number {
   const share = (j: JudgedLoadBalancer) => (j.registered === 0 ? 0 : j.inService / j.registered);
   return bySeverityDesc(a.state, b.state) || share(a) - share(b) || a.lb.name.localeCompare(b.lb.name);
 }
 
-export function summarize(judged: JudgedLoadBalancer[], missing: Finding[]): string {
-  const problems = [...missing.map((f) => f.text), ...judged.filter((j) => j.state !== State.OK).map((j) => j.text)];
-  const total = judged.length + missing.length;
-  if (problems.length === 0) {
-    if (total === 1) return judged[0].text;
-    const inService = judged.reduce((n, j) => n + j.inService, 0);
-    const registered = judged.reduce((n, j) => n + j.registered, 0);
-    return `${total} load balancers OK, ${inService} of ${registered} instances InService`;
-  }
-  if (problems.length === 1) return problems[0] + (total > 1 ? ` (1 of ${total} load balancers)` : "");
-  return `${problems.length} of ${total} load balancers unhealthy; worst: ${problems[0]}`;
+/** A load balancer or target group named on the command line that no region read has. */
+export function missingFinding(kind: "classic" | "load balancer" | "target group", ref: { name: string; arn?: string }, where: string): Finding {
+  const what = { classic: "classic load balancer", "load balancer": "ALB/NLB/GWLB", "target group": "target group" }[kind];
+  const text = `${ref.name}: no ${what} ${ref.arn ? `with ARN ${ref.arn}` : "of that name"} in ${where}`;
+  return { state: State.CRITICAL, text, ...(kind === "target group" ? { targetGroup: ref.arn ?? ref.name } : { loadBalancer: ref.arn ?? ref.name }) };
 }
 
-export function metrics(judged: JudgedLoadBalancer[], rules: HealthRules, showRegion: boolean): Metric[] {
-  const out: Metric[] = [{ label: "load_balancers", value: judged.length, min: 0 }];
-  // Worst first, so the load balancers that matter survive the 4096-byte cut.
+/** The summary line over classic load balancers and target groups judged in one run. */
+export function summarize(classic: readonly JudgedLoadBalancer[], groups: readonly JudgedTargetGroup[], missing: readonly Finding[]): string {
+  const judged = [...classic, ...groups];
+  const total = judged.length + missing.length;
+  const lbs = classic.length > 0 || missing.some((f) => f.loadBalancer !== undefined);
+  const tgs = groups.length > 0 || missing.some((f) => f.targetGroup !== undefined);
+  const noun = lbs && tgs ? "load balancers and target groups" : tgs ? "target groups" : "load balancers";
+  // Missing ones first, then the worst judged; among equals, a group that fails open is the news.
+  const failsOpen = (j: JudgedLoadBalancer | JudgedTargetGroup) => "failsOpen" in j && j.failsOpen;
+  const bad = judged.filter((j) => j.state !== State.OK).sort((a, b) => bySeverityDesc(a.state, b.state) || Number(failsOpen(b)) - Number(failsOpen(a)));
+  const problems = [...missing.map((f) => f.text), ...bad.map((j) => j.text)];
+  const open = groups.filter((g) => g.failsOpen).length;
+
+  if (problems.length === 0) {
+    if (total === 1) return judged[0].text;
+    const parts: string[] = [];
+    if (classic.length > 0) parts.push(`${sum(classic, (j) => j.inService)} of ${sum(classic, (j) => j.registered)} instances InService`);
+    if (groups.length > 0) parts.push(`${sum(groups, (j) => j.healthy)} of ${sum(groups, (j) => j.healthy + j.unhealthy)} targets healthy`);
+    return `${total} ${noun} OK, ${parts.join(", ")}`;
+  }
+  if (problems.length === 1) return problems[0] + (total > 1 ? ` (1 of ${total} ${noun})` : "");
+  return `${problems.length} of ${total} ${noun} unhealthy${open > 1 ? `, ${open} target groups fail open` : ""}; worst: ${problems[0]}`;
+}
+
+function sum<T>(items: readonly T[], value: (item: T) => number): number {
+  return items.reduce((n, item) => n + value(item), 0);
+}
+
+/**
+ * `load_balancers` and `target_groups` (each when that kind was read), then per item, worst first so the
+ * ones that matter survive the 4096-byte cut: `<elb>.in_service`, `<elb>.out_of_service`, and the
+ * target groups' `<tg>.healthy`, `<tg>.unhealthy`, `<tg>.other`.
+ */
+export function metrics(
+  read: { classic: boolean; targetGroups: boolean },
+  judged: readonly JudgedLoadBalancer[],
+  groups: readonly JudgedTargetGroup[],
+  rules: HealthRules,
+  showRegion: boolean,
+): Metric[] {
+  const out: Metric[] = [];
+  if (read.classic) out.push({ label: "load_balancers", value: judged.length, min: 0 });
+  if (read.targetGroups) out.push({ label: "target_groups", value: groups.length, min: 0 });
+  const { warning, critical } = rules.thresholds;
   for (const j of judged) {
     const label = showRegion ? `${j.lb.region}/${j.lb.name}` : j.lb.name;
-    const { warning, critical } = rules.thresholds;
     const item = { region: j.lb.region, load_balancer: j.lb.name };
     out.push(
       { label: `${label}.in_service`, name: "in_service", item, value: j.inService, warning, critical, min: 0, max: j.registered, perItem: true },
       { label: `${label}.out_of_service`, name: "out_of_service", item, value: j.outOfService, min: 0, max: j.registered, perItem: true },
     );
   }
-  return out;
+  return [...out, ...targetGroupMetrics(groups, rules, showRegion)];
 }

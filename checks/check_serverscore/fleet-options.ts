@@ -1,6 +1,7 @@
 import { accessSync, constants } from "node:fs";
 import { asgName } from "../../src/aws/asg-name";
 import { elbName } from "../../src/aws/elb-name";
+import { type Elbv2Ref, targetGroupRef } from "../../src/aws/elbv2-name";
 import type { AwsSettings } from "../../src/aws/options";
 import { UsageError } from "../../src/errors";
 import { choice, positiveInteger, state, value, values } from "../../src/options";
@@ -18,9 +19,14 @@ export const FLEET_OPTIONS = {
     return host;
   }),
   elb: value({ placeholder: "NAME", help: "Run it on every InService instance of this classic load balancer", group: FLEET }, elbName),
+  targetGroup: value({ placeholder: "NAME|ARN", help: "Run it on every healthy target of this ALB/NLB/GWLB target group (ip targets at that IP)", group: FLEET }, targetGroupRef),
   asg: values({ placeholder: "NAME", help: "Run it on every InService instance of this Auto Scaling group", group: FLEET }, asgName),
   address: choice(
-    { placeholder: "KIND", help: "Address of an --elb or --asg instance to connect to: private-ip, public-ip, private-dns, public-dns (default private-ip)", group: FLEET },
+    {
+      placeholder: "KIND",
+      help: "Address of an --elb, --target-group or --asg instance to connect to: private-ip, public-ip, private-dns, public-dns (default private-ip)",
+      group: FLEET,
+    },
     ADDRESS_KINDS,
   ),
   sshUser: value({ placeholder: "USER", help: "Log in as USER (ssh -l)", group: FLEET }, (user, flagName) => {
@@ -60,6 +66,7 @@ export interface FleetOptions {
   hosts: string[];
   elb?: { name: string; address: AddressKind; aws: AwsSettings };
   asg?: { names: string[]; address: AddressKind; aws: AwsSettings };
+  targetGroup?: { ref: Elbv2Ref; address: AddressKind; aws: AwsSettings };
   ssh: SshSettings;
   /** The remote command as ssh's argv words (ssh joins them for the remote shell). */
   command: string[];
@@ -72,6 +79,7 @@ type FleetValues = {
   host: string[];
   elb?: string;
   asg: string[];
+  targetGroup?: Elbv2Ref;
   address?: AddressKind;
   sshUser?: string;
   sshPort?: number;
@@ -83,22 +91,22 @@ type FleetValues = {
   aggregate: "worst" | "average";
 };
 
-/** Whether instances are found through AWS (--elb, --asg), which needs the AWS options. */
-export function fromAws(o: Pick<FleetValues, "elb" | "asg">): boolean {
-  return o.elb !== undefined || o.asg.length > 0;
+/** Whether hosts are found through AWS (--elb, --target-group, --asg), which needs the AWS options. */
+export function fromAws(o: Pick<FleetValues, "elb" | "targetGroup" | "asg">): boolean {
+  return o.elb !== undefined || o.targetGroup !== undefined || o.asg.length > 0;
 }
 
-/** Options that only mean something with --host, --elb or --asg: given alone, they are a mistake worth naming. */
+/** Options that only mean something with --host, --elb, --target-group or --asg: given alone, they are a mistake worth naming. */
 export function checkFleetOptions(o: FleetValues, given: ReadonlySet<string>): void {
   if (o.host.length > 0 || fromAws(o)) {
-    if (o.address !== undefined && !fromAws(o)) throw new UsageError("--address needs --elb or --asg");
+    if (o.address !== undefined && !fromAws(o)) throw new UsageError("--address needs --elb, --target-group or --asg");
     return;
   }
   const stray = ["address", "ssh-user", "ssh-port", "ssh-identity", "ssh-option", "remote-command", "concurrency", "unreachable", "aggregate"].find((name) => given.has(name));
-  if (stray !== undefined) throw new UsageError(`--${stray} needs --host, --elb or --asg`);
+  if (stray !== undefined) throw new UsageError(`--${stray} needs --host, --elb, --target-group or --asg`);
 }
 
-/** Fleet options when --host, --elb or --asg is given, undefined for local mode. */
+/** Fleet options when --host, --elb, --target-group or --asg is given, undefined for local mode. */
 export function fleetOptions(o: FleetValues, aws: AwsSettings, score: { window?: Window; components?: Component[] }): FleetOptions | undefined {
   if (o.host.length === 0 && !fromAws(o)) return undefined;
   // --window/--components are passed on as separate words only when given: the probe keeps its defaults.
@@ -109,6 +117,7 @@ export function fleetOptions(o: FleetValues, aws: AwsSettings, score: { window?:
     hosts: o.host,
     elb: o.elb === undefined ? undefined : { name: o.elb, address: o.address ?? "private-ip", aws },
     asg: o.asg.length === 0 ? undefined : { names: o.asg, address: o.address ?? "private-ip", aws },
+    targetGroup: o.targetGroup === undefined ? undefined : { ref: o.targetGroup, address: o.address ?? "private-ip", aws },
     ssh: { user: o.sshUser, port: o.sshPort, identityFile: o.sshIdentity, options: o.sshOption },
     command,
     concurrency: o.concurrency,

@@ -1,54 +1,58 @@
 import type { Context } from "../../src/context";
 import { CheckError } from "../../src/errors";
 import { type Finding, makeReport, type Report } from "../../src/report";
-import { acrossRegions, regionsOf } from "../../src/aws/regions";
+import { acrossRegions, type RegionalPort, regionsOf } from "../../src/aws/regions";
 import { isSafeHost } from "../../src/ssh";
 import { State } from "../../src/state";
 import type { Thresholds } from "../../src/thresholds";
 import { readAnswer } from "./answer";
 import type { FleetOptions } from "./fleet-options";
 import { fleetReport, type HostResult, type Target } from "./judge";
-import type { ScorePort } from "./source";
+import type { AddressKind, ScorePort } from "./source";
 
-/** An instance found through --elb or --asg. */
-interface FoundInstance {
-  instanceId: string;
-  /** The address asked for with --address; undefined when the instance has none (or was not found). */
+/** A host found through AWS: an instance (--elb, --asg, an instance target group) or an `ip` target. */
+interface Member {
+  /** The instance behind it; undefined for an `ip` target. */
+  instanceId?: string;
+  /** What ssh connects to: the --address of an instance, an ip target's own; undefined when it has none. */
   address?: string;
+}
+
+/** The hosts one --elb, --target-group or --asg gives. */
+interface Found {
+  /** Names it in the summary: `ELB web`, `target group api`, `ASG web-asg, batch-asg`. */
+  scope: string;
+  /** The address kind asked for (--address), to name it when a member has none. */
+  kind: AddressKind;
+  /** InService instances, healthy targets. */
+  members: Member[];
+  /** Fleet findings: a load balancer, target group or group that gives no host, and where. */
+  problems: string[];
 }
 
 // Every ssh still running this long before the deadline is killed, which leaves time to judge the
 // others and print the report before the run's own timeout (which would say nothing about the hosts).
 const KILL_MARGIN_MS = 300;
 
-/** Fleet mode: find the hosts (--host, --elb, --asg), run the probe on each over SSH, judge the scores. */
+/** Fleet mode: find the hosts (--host, --elb, --target-group, --asg), run the probe on each over SSH, judge the scores. */
 export async function runFleet(fleet: FleetOptions, thresholds: Thresholds, port: ScorePort, ctx: Context): Promise<Report> {
   const targets: Target[] = fleet.hosts.map((host) => ({ label: host, address: host }));
   const unusable = new Map<Target, string>();
   const fleetFindings: Finding[] = [];
-  // An instance found twice (behind the ELB and in the group) is probed once.
-  const addMember = (member: FoundInstance, kind: string) => {
-    if (targets.some((t) => t.address !== undefined && t.address === member.address)) return;
-    const target = instanceTarget(member);
-    targets.push(target);
-    const problem = addressProblem(member, kind);
-    if (problem !== undefined) unusable.set(target, problem);
-  };
 
-  if (fleet.elb !== undefined) {
-    const elb = await elbMembers(fleet.elb, port, ctx);
-    if (elb.inService.length === 0) {
-      fleetFindings.push({ state: State.CRITICAL, text: `ELB ${fleet.elb.name}: no InService instance (${elb.registered} registered, region ${elb.region})` });
-    }
-    for (const member of elb.inService) addMember(member, fleet.elb.address);
-  }
-  if (fleet.asg !== undefined) {
-    const asg = await asgMembers(fleet.asg, port, ctx);
-    for (const name of fleet.asg.names) {
-      const members = asg.groups.get(name);
-      if (members === undefined) fleetFindings.push({ state: State.CRITICAL, text: `ASG ${name}: no Auto Scaling group of that name in ${asg.region}` });
-      else if (members.length === 0) fleetFindings.push({ state: State.CRITICAL, text: `ASG ${name}: no InService instance (region ${asg.region})` });
-      for (const member of members ?? []) addMember(member, fleet.asg.address);
+  const found: Found[] = [];
+  if (fleet.elb !== undefined) found.push(await elbMembers(fleet.elb, port, ctx));
+  if (fleet.targetGroup !== undefined) found.push(await targetGroupMembers(fleet.targetGroup, port, ctx));
+  if (fleet.asg !== undefined) found.push(await asgMembers(fleet.asg, port, ctx));
+  for (const source of found) {
+    for (const text of source.problems) fleetFindings.push({ state: State.CRITICAL, text });
+    for (const member of source.members) {
+      // A host found twice (given with --host, behind the ELB and in the group) is probed once.
+      if (targets.some((t) => t.address !== undefined && t.address === member.address)) continue;
+      const target = memberTarget(member);
+      targets.push(target);
+      const problem = addressProblem(member, source.kind);
+      if (problem !== undefined) unusable.set(target, problem);
     }
   }
   if (targets.length === 0 && fleetFindings.length > 0) {
@@ -95,59 +99,101 @@ export async function runFleet(fleet: FleetOptions, thresholds: Thresholds, port
     thresholds,
     unreachable: fleet.unreachable,
     aggregate: fleet.aggregate,
-    scope: [...(fleet.elb ? [`ELB ${fleet.elb.name}`] : []), ...(fleet.asg ? [`ASG ${fleet.asg.names.join(", ")}`] : [])].join(", ") || undefined,
+    scope: found.map((f) => f.scope).join(", ") || undefined,
     fleetFindings,
   });
 }
 
-function instanceTarget(member: FoundInstance): Target {
-  return { label: member.address ?? member.instanceId, address: member.address, instanceId: member.instanceId };
+function memberTarget(member: Member): Target {
+  return { label: member.address ?? member.instanceId ?? "?", address: member.address, instanceId: member.instanceId };
 }
 
-/** Why an InService instance cannot be probed, or undefined when its address is fine. */
-function addressProblem(member: FoundInstance, kind: string): string | undefined {
+/** Why an InService instance or healthy target cannot be probed, or undefined when its address is fine. */
+function addressProblem(member: Member, kind: string): string | undefined {
   if (member.address === undefined) return `not probed: DescribeInstances gave no ${kind} for it`;
   // Addresses come from the AWS API, but they reach ssh all the same: the same rule as --host.
   if (!isSafeHost(member.address)) return `not probed: its ${kind} '${member.address}' is not a host name or address`;
   return undefined;
 }
 
-/**
- * --asg discovery: the InService instances of each group (one DescribeAutoScalingGroups call per 100
- * names), then their addresses in one DescribeInstances call per 200 instances.
- */
-async function asgMembers(asg: NonNullable<FleetOptions["asg"]>, port: ScorePort, ctx: Context) {
-  if (port.asg === undefined) throw new CheckError("--asg: no AWS connection");
-  const regions = await regionsOf(port.asg, ctx);
-  if (regions.length !== 1) throw new CheckError(`--asg: name one region (an Auto Scaling group lives in one), got ${regions.length}`);
-  const read = await acrossRegions(port.asg, ctx, async (source, region) => {
-    ctx.stage("reading Auto Scaling groups (autoscaling:DescribeAutoScalingGroups)");
-    const inService = await source.inService(asg.names);
-    const ids = [...new Set([...inService.values()].flatMap((i) => i ?? []))];
-    ctx.stage("reading instance addresses (ec2:DescribeInstances)");
-    const addresses = ids.length > 0 ? await source.addresses(ids, asg.address) : new Map<string, string | undefined>();
-    const groups = new Map(
-      [...inService].map(([name, members]) => [name, members?.map((instanceId): FoundInstance => ({ instanceId, address: addresses.get(instanceId) }))]),
-    );
-    return { region, groups };
-  }, regions);
-  return read.results[0].value;
-}
-
 /** --elb discovery: the InService instances of one classic load balancer, then their addresses. */
-async function elbMembers(elb: NonNullable<FleetOptions["elb"]>, port: ScorePort, ctx: Context) {
-  if (port.elb === undefined) throw new CheckError("--elb: no AWS connection");
-  const regions = await regionsOf(port.elb, ctx);
-  if (regions.length !== 1) throw new CheckError(`--elb: name one region (a classic load balancer lives in one), got ${regions.length}`);
-  const read = await acrossRegions(port.elb, ctx, async (source, region) => {
+function elbMembers(elb: NonNullable<FleetOptions["elb"]>, port: ScorePort, ctx: Context): Promise<Found> {
+  return inOneRegion("--elb", "a load balancer", port.elb, ctx, async (source, region) => {
     ctx.stage(`reading instance health of ${elb.name} (elasticloadbalancing:DescribeInstanceHealth)`);
     const states = await source.health(elb.name);
     if (states === undefined) throw new CheckError(`load balancer '${elb.name}' not found`, State.CRITICAL);
     const ids = states.filter((s) => s.state === "InService").map((s) => s.instanceId);
-    if (ids.length === 0) return { region, registered: states.length, inService: [] as FoundInstance[] };
-    ctx.stage("reading instance addresses (ec2:DescribeInstances)");
-    const addresses = await source.addresses(ids, elb.address);
-    return { region, registered: states.length, inService: ids.map((instanceId): FoundInstance => ({ instanceId, address: addresses.get(instanceId) })) };
-  }, regions);
+    const addresses = await addressesOf(source, ids, elb.address, ctx);
+    const members = ids.map((instanceId): Member => ({ instanceId, address: addresses.get(instanceId) }));
+    const problems = members.length > 0 ? [] : [`ELB ${elb.name}: no InService instance (${states.length} registered, region ${region})`];
+    return { scope: `ELB ${elb.name}`, kind: elb.address, members, problems };
+  });
+}
+
+/**
+ * --target-group discovery: the healthy targets of one ALB/NLB/GWLB target group. An `ip` target is
+ * probed at that address; an instance target at the --address of the instance.
+ */
+function targetGroupMembers(tg: NonNullable<FleetOptions["targetGroup"]>, port: ScorePort, ctx: Context): Promise<Found> {
+  return inOneRegion("--target-group", "a load balancer", port.elb, ctx, async (source, region) => {
+    ctx.stage(`reading target health of ${tg.ref.name} (elasticloadbalancing:DescribeTargetHealth)`);
+    const read = await source.targetGroup(tg.ref);
+    if (read === undefined) throw new CheckError(`target group '${tg.ref.arn ?? tg.ref.name}' not found`, State.CRITICAL);
+    if (read.targetType !== "instance" && read.targetType !== "ip") {
+      throw new CheckError(`--target-group ${tg.ref.name}: its targets are ${read.targetType} targets, which have no host to probe over SSH`);
+    }
+    const healthy = read.targets.filter((t) => t.state === "healthy").map((t) => t.id);
+    const byIp = read.targetType === "ip";
+    const addresses = byIp ? new Map<string, string | undefined>() : await addressesOf(source, healthy, tg.address, ctx);
+    const members = healthy.map((id): Member => (byIp ? { address: id } : { instanceId: id, address: addresses.get(id) }));
+    const problems = members.length > 0 ? [] : [`target group ${read.name}: no healthy target (${read.targets.length} registered, region ${region})`];
+    return { scope: `target group ${read.name}`, kind: tg.address, members, problems };
+  });
+}
+
+/**
+ * --asg discovery: the InService instances of each group (one DescribeAutoScalingGroups call per 100
+ * names), then their addresses in one DescribeInstances call per 200 instances.
+ */
+function asgMembers(asg: NonNullable<FleetOptions["asg"]>, port: ScorePort, ctx: Context): Promise<Found> {
+  return inOneRegion("--asg", "an Auto Scaling group", port.asg, ctx, async (source, region) => {
+    ctx.stage("reading Auto Scaling groups (autoscaling:DescribeAutoScalingGroups)");
+    const inService = await source.inService(asg.names);
+    const ids = [...new Set([...inService.values()].flatMap((i) => i ?? []))];
+    const addresses = await addressesOf(source, ids, asg.address, ctx);
+    const problems: string[] = [];
+    for (const name of asg.names) {
+      const group = inService.get(name);
+      if (group === undefined) problems.push(`ASG ${name}: no Auto Scaling group of that name in ${region}`);
+      else if (group.length === 0) problems.push(`ASG ${name}: no InService instance (region ${region})`);
+    }
+    const members = ids.map((instanceId): Member => ({ instanceId, address: addresses.get(instanceId) }));
+    return { scope: `ASG ${asg.names.join(", ")}`, kind: asg.address, members, problems };
+  });
+}
+
+/** Runs `find` in the one region a load balancer, target group or Auto Scaling group lives in. */
+async function inOneRegion<S>(
+  option: string,
+  what: string,
+  port: RegionalPort<S> | undefined,
+  ctx: Context,
+  find: (source: S, region: string) => Promise<Found>,
+): Promise<Found> {
+  if (port === undefined) throw new CheckError(`${option}: no AWS connection`);
+  const regions = await regionsOf(port, ctx);
+  if (regions.length !== 1) throw new CheckError(`${option}: name one region (${what} lives in one), got ${regions.length}`);
+  const read = await acrossRegions(port, ctx, find, regions);
   return read.results[0].value;
+}
+
+async function addressesOf(
+  source: { addresses(ids: string[], kind: AddressKind): Promise<Map<string, string | undefined>> },
+  ids: string[],
+  kind: AddressKind,
+  ctx: Context,
+): Promise<Map<string, string | undefined>> {
+  if (ids.length === 0) return new Map();
+  ctx.stage("reading instance addresses (ec2:DescribeInstances)");
+  return source.addresses(ids, kind);
 }

@@ -21,19 +21,23 @@ export default defineCheck({
     window: asGiven(SCORE_OPTIONS.window),
     components: asGiven(SCORE_OPTIONS.components),
     ...FLEET_OPTIONS,
-    // The AWS options serve --elb and --asg; the SDK itself is loaded only when one of them is given.
+    // The AWS options serve --elb, --target-group and --asg; the SDK itself is loaded only when one is given.
     ...AWS_OPTIONS,
   },
   iam: [
     { action: "elasticloadbalancing:DescribeInstanceHealth", when: "--elb" },
+    { action: "elasticloadbalancing:DescribeTargetGroups", when: "--target-group" },
+    { action: "elasticloadbalancing:DescribeTargetHealth", when: "--target-group" },
     { action: "autoscaling:DescribeAutoScalingGroups", when: "--asg" },
-    { action: "ec2:DescribeInstances", when: "--elb or --asg" },
-    { action: "sts:AssumeRole", when: "--elb or --asg with --role-arn" },
+    { action: "ec2:DescribeInstances", when: "--elb, --target-group of instances, --asg" },
+    { action: "sts:AssumeRole", when: "--elb, --target-group or --asg with --role-arn" },
   ],
   examples: [
     "check_serverscore -w 50: -c 25: --window 5 --components load,mem",
     "check_serverscore --host web1 --host web2 --ssh-user nagios -w 40: -c 20:",
     "check_serverscore --elb web-lb --region eu-west-1 --aggregate average",
+    "check_serverscore --target-group api --region eu-west-1 --ssh-user nagios",
+    "check_serverscore --asg web-asg --region eu-west-1 --address public-ip",
   ],
 
   validate: checkFleetOptions,

@@ -4,7 +4,7 @@ import { State, worst } from "../../src/state";
 import type { Thresholds } from "../../src/thresholds";
 import type { HostAnswer, ProbeAnswer } from "./answer";
 
-/** A host to probe: a --host name, or an --elb or --asg instance with the address --address picked. */
+/** A host to probe: a --host name, an --elb or --asg instance or a --target-group target at the address --address picked. */
 export interface Target {
   /** Names the host in perfdata (`<label>.score`) and long output. */
   label: string;
@@ -22,9 +22,9 @@ export interface FleetRules {
   thresholds: Thresholds;
   unreachable: State;
   aggregate: "worst" | "average";
-  /** Where the hosts came (also) from, to name it in the summary: `ELB web`, `ASG web-asg`. */
+  /** Where the hosts came (also) from, to name it in the summary: `ELB web`, `target group api`, `ASG web-asg`. */
   scope?: string;
-  /** Findings about the fleet itself (a load balancer or group with no InService instance). */
+  /** Findings about the fleet itself (a load balancer, target group or group with no InService instance or healthy target). */
   fleetFindings?: Finding[];
 }
 

@@ -1,4 +1,5 @@
 import type { InstanceHealth } from "../../src/aws/elb";
+import type { Elbv2Ref } from "../../src/aws/elbv2-name";
 import type { AwsSettings } from "../../src/aws/options";
 import type { RegionalPort } from "../../src/aws/regions";
 import type { Context } from "../../src/context";
@@ -7,12 +8,14 @@ import { type HostPort, thisHost } from "../serverscore/source";
 
 export type AddressKind = "private-ip" | "public-ip" | "private-dns" | "public-dns";
 
-/** A classic load balancer's side of fleet mode, in one region. */
+/** Load balancers' side of fleet mode (a classic ELB, an ALB/NLB/GWLB target group), in one region. */
 export interface ElbSource {
   /** DescribeInstanceHealth of every registered instance; undefined when there is no such load balancer. */
   health(name: string): Promise<InstanceHealth[] | undefined>;
   /** Each instance's address of that kind (undefined when it has none, or is gone). */
   addresses(instanceIds: string[], kind: AddressKind): Promise<Map<string, string | undefined>>;
+  /** A target group's type and every target's health (DescribeTargetHealth); undefined when there is no such group. */
+  targetGroup(ref: Elbv2Ref): Promise<{ name: string; targetType: string; targets: { id: string; state: string }[] } | undefined>;
 }
 
 /** Auto Scaling groups' side of fleet mode, in one region. */
@@ -23,10 +26,10 @@ export interface AsgSource {
   addresses(instanceIds: string[], kind: AddressKind): Promise<Map<string, string | undefined>>;
 }
 
-/** What check_serverscore reads: this host, or other hosts over SSH, found by name, through an ELB or an ASG. */
+/** What check_serverscore reads: this host, or other hosts over SSH, found by name, through an ELB, a target group or an ASG. */
 export interface ScorePort {
   host: HostPort;
-  /** Only with --elb. */
+  /** Only with --elb or --target-group. */
   elb?: RegionalPort<ElbSource>;
   /** Only with --asg. */
   asg?: RegionalPort<AsgSource>;
@@ -47,7 +50,7 @@ export function connectScore(awsSettings: AwsSettings | undefined, ctx: Context)
   };
 }
 
-/** --elb and --asg share one connection (one role assumption) and the address lookup. */
+/** --elb, --target-group and --asg share one connection (one role assumption) and the address lookup. */
 function lazyAws(settings: AwsSettings, ctx: Context): { elb: RegionalPort<ElbSource>; asg: RegionalPort<AsgSource> } {
   const aws = (async () => {
     const [{ AwsConnection }, { resolveRegions }] = await Promise.all([import("../../src/aws/connect"), import("../../src/aws/region")]);
@@ -80,6 +83,11 @@ function lazyAws(settings: AwsSettings, ctx: Context): { elb: RegionalPort<ElbSo
           }
         },
         addresses: (ids, kind) => addresses(region, ids, kind),
+        async targetGroup(ref) {
+          const [{ conn }, { targetGroupMembers }] = await Promise.all([aws, import("../../src/aws/elbv2")]);
+          const read = await targetGroupMembers(conn, region, ref);
+          return read === undefined ? undefined : { name: read.group.name, targetType: read.group.targetType, targets: read.targets };
+        },
       }),
     },
     asg: {

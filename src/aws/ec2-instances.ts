@@ -2,22 +2,38 @@ import { type EC2Client, type Instance, paginateDescribeInstances } from "@aws-s
 import type { Projection } from "./xml-projection";
 import { batches } from "../concurrency";
 
-// An instance-id filter takes at most 200 values and, unlike InstanceIds, does not fail the whole call
-// when one instance has just been terminated.
-const IDS_PER_CALL = 200;
+// A filter takes at most 200 values and, unlike InstanceIds, does not fail the whole call when one
+// instance has just been terminated.
+const VALUES_PER_CALL = 200;
 const PAGE = 1000;
 
 /** The instances with these ids, one DescribeInstances call (all pages) per 200 ids. */
-export async function describeInstancesById(
+export function describeInstancesById(ec2: EC2Client, ids: readonly string[], sendOptions: { abortSignal: AbortSignal }): Promise<Map<string, Instance>> {
+  return describeInstancesWhere(ec2, "instance-id", ids, (i) => i.InstanceId, sendOptions);
+}
+
+/** The instances whose primary private IPv4 address is one of these, by address: one call (all pages) per 200. */
+export function describeInstancesByPrivateIp(ec2: EC2Client, ips: readonly string[], sendOptions: { abortSignal: AbortSignal }): Promise<Map<string, Instance>> {
+  return describeInstancesWhere(ec2, "private-ip-address", ips, (i) => i.PrivateIpAddress, sendOptions);
+}
+
+async function describeInstancesWhere(
   ec2: EC2Client,
-  ids: readonly string[],
+  filter: string,
+  values: readonly string[],
+  keyOf: (instance: Instance) => string | undefined,
   sendOptions: { abortSignal: AbortSignal },
 ): Promise<Map<string, Instance>> {
   const found = new Map<string, Instance>();
-  for (const batch of batches([...new Set(ids)], IDS_PER_CALL)) {
-    const input = { Filters: [{ Name: "instance-id", Values: batch }] };
+  for (const batch of batches([...new Set(values)], VALUES_PER_CALL)) {
+    const input = { Filters: [{ Name: filter, Values: batch }] };
     for await (const page of paginateDescribeInstances({ client: ec2, pageSize: PAGE }, input, sendOptions)) {
-      for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) if (i.InstanceId) found.set(i.InstanceId, i);
+      for (const r of page.Reservations ?? []) {
+        for (const i of r.Instances ?? []) {
+          const key = keyOf(i);
+          if (key) found.set(key, i);
+        }
+      }
     }
   }
   return found;

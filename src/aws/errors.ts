@@ -9,6 +9,7 @@ const IAM_PREFIX: Record<string, string> = {
   SQSClient: "sqs",
   ElasticLoadBalancingClient: "elasticloadbalancing",
   AutoScalingClient: "autoscaling",
+  ElasticLoadBalancingV2Client: "elasticloadbalancing",
   STSClient: "sts",
   CloudWatchClient: "cloudwatch",
 };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FakeAws, startFakeAws } from "../support/fake-aws/server";
-import type { Image, ImageState, Instance, LoadBalancer, Scenario } from "../support/fake-aws/scenario";
+import { type Image, type ImageState, type Instance, type LoadBalancer, type Scenario, type TargetGroup, targetGroupArn } from "../support/fake-aws/scenario";
 import { firstLine, perfdata, runBinary } from "../support/run-binary";
 import { lateBy } from "../support/timing";
 
@@ -241,6 +241,40 @@ describe("selecting instances", () => {
     expect(both.stdout).toContain("[UNKNOWN] --asg nope: no Auto Scaling group of that name in us-east-1");
   });
 
+  it("--target-group: every registered target whatever its health; ip targets matched to instances by private IP", async () => {
+    const instances = fleet().map((i, k) => ({ ...i, privateIp: `10.0.0.${k + 1}` }));
+    const groups: TargetGroup[] = [
+      { name: "web", targets: [{ id: id(1), state: "healthy" }, { id: id(3), state: "unhealthy" }] },
+      { name: "ips", targetType: "ip", targets: [{ id: "10.0.0.3", state: "unhealthy" }, { id: "172.16.0.9", state: "healthy" }] },
+    ];
+    fake.setScenario({ regions: { [REGION]: { instances, images: images(), targetGroups: groups } } });
+    const r = await ami(["--target-group", "web"]);
+    expect(r.exitCode).toBe(1);
+    expect(perfdata(r.stdout).get("instances")).toBe("2;;;0");
+    expect(r.stdout).toContain("[WARNING] i-00000000000000003 (db-3)");
+    expect(r.stdout).not.toContain(id(2));
+    expect(fake.calls.filter((c) => c.service === "elasticloadbalancingv2").map((c) => c.action)).toEqual(["DescribeTargetGroups", "DescribeTargetHealth"]);
+
+    // 10.0.0.3 is instance 3; 172.16.0.9 is no instance's (a container, say) and is left out.
+    fake.resetCalls();
+    const ip = await ami(["--target-group", targetGroupArn("ips")]);
+    expect(ip.exitCode).toBe(1);
+    expect(firstLine(ip.stdout)).toMatch(/^AMI WARNING: i-00000000000000003 \(db-3\) newest backup 1d 6h old/);
+    expect(perfdata(ip.stdout).get("instances")).toBe("1;;;0");
+    expect(fake.callsWhere({ action: "DescribeInstances" })[0]?.params).toMatchObject({
+      "Filter.1.Name": "private-ip-address",
+      "Filter.1.Value.1": "10.0.0.3",
+      "Filter.1.Value.2": "172.16.0.9",
+    });
+  });
+
+  it("a --target-group that does not exist is UNKNOWN naming it", async () => {
+    fake.setScenario(scenario(fleet(), images()));
+    const r = await ami(["--target-group", "nope"]);
+    expect(r.exitCode).toBe(3);
+    expect(r.stdout).toBe("AMI UNKNOWN: no instance matches --target-group nope\n[UNKNOWN] --target-group nope: no target group of that name in us-east-1\n");
+  });
+
   it("no instance selected: UNKNOWN naming the filter, and no DescribeImages call", async () => {
     fake.setScenario(scenario(fleet(), images()));
     const r = await ami(["--tag", "env=staging"]);
@@ -306,6 +340,7 @@ describe("errors and usage", () => {
     [["--pending-timeout", "-1h"], "--pending-timeout: invalid duration '-1h'"],
     [["--instance-id", "web-1"], "--instance-id: 'web-1' is not an instance id"],
     [["--elb", "bad_name"], "--elb: 'bad_name' is not a classic load balancer name"],
+    [["--target-group", "bad_name"], "--target-group: 'bad_name' is not a target group name"],
     [["--exclude-tag", "backup"], "--exclude-tag: expected KEY=VALUE, got 'backup'"],
   ])("usage error %j names the option", async (args, text) => {
     const r = await ami(args);

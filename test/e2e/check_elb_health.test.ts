@@ -40,7 +40,7 @@ describe("InService counts per classic load balancer", () => {
     expect(r.stdout).toBe(
       "ELB OK: 2 load balancers OK, 3 of 3 instances InService\n" +
         "[OK] api: 1 of 1 instances InService\n" +
-        "[OK] web: 2 of 2 instances InService | load_balancers=2;;;0 api.in_service=1;;1:;0;1 api.out_of_service=0;;;0;1 " +
+        "[OK] web: 2 of 2 instances InService | load_balancers=2;;;0 target_groups=0;;;0 api.in_service=1;;1:;0;1 api.out_of_service=0;;;0;1 " +
         "web.in_service=2;;1:;0;2 web.out_of_service=0;;;0;2\n",
     );
     expect(fake.count("DescribeLoadBalancers")).toBe(1);
@@ -152,11 +152,11 @@ describe("listing: every page, empty NextMarker ends it", () => {
     expect(fake.count("DescribeInstanceHealth")).toBe(450);
   }, 120_000);
 
-  it("a region without any classic load balancer is UNKNOWN naming it", async () => {
+  it("a region without any load balancer or target group is UNKNOWN naming it", async () => {
     fake.setScenario(scenario());
     const r = await elb([]);
     expect(r.exitCode).toBe(3);
-    expect(r.stdout).toBe("ELB UNKNOWN: no classic load balancer in us-east-1\n");
+    expect(r.stdout).toBe("ELB UNKNOWN: no load balancer or target group in us-east-1\n");
   });
 });
 

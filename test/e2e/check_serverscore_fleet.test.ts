@@ -208,14 +208,14 @@ describe("host names never become ssh options", () => {
   });
 
   it.each([
-    [["--ssh-user", "nagios"], "--ssh-user needs --host, --elb or --asg"],
+    [["--ssh-user", "nagios"], "--ssh-user needs --host, --elb, --target-group or --asg"],
     [["--host", "h", "--ssh-option", "-oProxyCommand=x"], "--ssh-option: expected Key=value"],
     [["--host", "h", "--ssh-user", "-oProxyCommand=x"], "--ssh-user: '-oProxyCommand=x' is not a user name"],
     [["--host", "h", "--ssh-port", "70000"], "--ssh-port: expected 1-65535"],
     [["--host", "h", "--concurrency", "0"], "--concurrency: expected a positive number"],
     [["--host", "h", "--unreachable", "maybe"], "--unreachable: expected ok, warning, critical or unknown"],
     [["--host", "h", "--aggregate", "median"], "--aggregate: expected worst or average"],
-    [["--host", "h", "--address", "public-ip"], "--address needs --elb or --asg"],
+    [["--host", "h", "--address", "public-ip"], "--address needs --elb, --target-group or --asg"],
     [["--host", "h", "--ssh-identity", "/nonexistent/key"], "--ssh-identity: cannot read"],
   ])("unknown-usage %j", async (args, message) => {
     const r = await runBinary("check_serverscore", args);

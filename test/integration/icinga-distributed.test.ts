@@ -36,9 +36,10 @@ describe("the shipped examples in a master's zone layout", () => {
     });
     expect(r.output).toMatch(/Finished validating the configuration/);
     expect(r.ok).toBe(true);
-    // 10 services of the account host (on the satellite: two queues, one prefix, two load balancers, two
-    // Auto Scaling groups, events, status checks, backups), 3 on web-1's agent, 1 over SSH.
-    expect(r.output).toMatch(/Instantiated 14 Services/);
+    // 12 services of the account host (on the satellite: two queues, one prefix, two load balancers, two
+    // Auto Scaling groups, a target group, an ALB, events, status checks, backups), 3 on web-1's agent, 1
+    // over SSH.
+    expect(r.output).toMatch(/Instantiated 16 Services/);
   });
 
   it("are refused without the CheckCommands in global-templates (the validation is real)", () => {
@@ -99,7 +100,7 @@ object Host "aws" {
         master: { "templates.conf": TEMPLATES, "aws-checks-services.conf": SERVICES_EXAMPLE, "hosts.conf": hosts },
       },
       // The instance's IMDS (for --self) is the fake; on EC2 it needs no setting.
-      agentEnv: { AWS_EC2_METADATA_SERVICE_ENDPOINT: fake.url },
+      agentEnv: { AWS_EC2_METADATA_SERVICE_ENDPOINT: fake.url, AWS_METADATA_SERVICE_TIMEOUT: "10" },
     });
     results = await cluster.forceAndWait(SERVICES);
   }, 150_000);

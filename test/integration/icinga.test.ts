@@ -59,6 +59,8 @@ describe("the shipped CheckCommands in a running icinga2", () => {
     "aws!elb-api-lb",
     "aws!asg-web-asg",
     "aws!asg-batch-asg",
+    "aws!target-group-api",
+    "aws!alb-web-alb",
     "aws!argv-instance-events",
     "local!serverscore",
     "local!ec2-scheduled-events-self",
@@ -96,6 +98,8 @@ object Host "aws" {
 	vars.aws_sqs_queue_prefixes = [ "jobs-" ]
 	vars.aws_classic_elbs = [ "web-lb", "api-lb" ]
 	vars.aws_asgs = [ "web-asg", "batch-asg" ]
+	vars.aws_target_groups = [ "api" ]
+	vars.aws_load_balancers = [ "web-alb" ]
 }
 object Host "local" {
 	import "generic-host"
@@ -142,7 +146,9 @@ object Service "fstab" {
       pluginContribDir: plugins.dir,
       // Only the IMDS address (for --self) comes from the daemon's environment: endpoint, region and
       // credentials must arrive through the CheckCommands.
-      env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: fake.url },
+      // The IMDS budget is raised as the fake endpoint's own environment does: Icinga starts every check at
+      // once, and a busy 2-core machine must not turn a slow start into "IMDS did not answer".
+      env: { AWS_EC2_METADATA_SERVICE_ENDPOINT: fake.url, AWS_METADATA_SERVICE_TIMEOUT: "10" },
     });
     results = await icinga.waitForResults([...EXPECTED, `local!efs-${efsPath()}`]);
   }, 120_000);
@@ -269,6 +275,18 @@ object Service "fstab" {
     const batch = result("aws!asg-batch-asg");
     expect(batch.state, shown(batch)).toBe(0);
     expect(batch.output.split("\n")[0]).toBe("ASG OK: batch-asg: 1/1 in service (min 1, max 1), suspended (allowed) AZRebalance");
+  });
+
+  it("target-group-api and alb-web-alb: target groups by name, and every target group of an ALB", () => {
+    const api = result("aws!target-group-api");
+    expect(pairs(api.command)).toEqual(expect.arrayContaining(["--target-group api", "--warning 2:", "--critical 1:", "--min-healthy-percent 50"]));
+    expect(api.state, shown(api)).toBe(1);
+    expect(api.output).toMatch(/^ELB WARNING: api: 1 of 2 targets healthy \(warning range 2:\), not counted: 1 draining/);
+    expect(perf(api).get("api.healthy")).toMatch(/^1;2:;1:;0;3$/);
+    const alb = result("aws!alb-web-alb");
+    expect(pairs(alb.command)).toEqual(expect.arrayContaining(["--load-balancer web-alb", "--critical 1:"]));
+    expect(alb.state, shown(alb)).toBe(0);
+    expect(perf(alb).get("target_groups")).toMatch(/^2;/);
   });
 
   it("efs-<mount>: the apply-for rule passes mount point, file system id, type and the write-test flag", () => {

@@ -107,7 +107,22 @@ const CASES: Case[] = [
     command: () => "check_elb_health_all!1:!1:!--min-healthy-percent 75",
     state: 1,
     output: /^ELB WARNING: .*web-lb/,
-    perf: { load_balancers: /^2;/, "api-lb.in_service": /^1;1:;1:/, "web-lb.in_service": /^1;1:;1:/ },
+    perf: { load_balancers: /^2;/, target_groups: /^2;/, "api-lb.in_service": /^1;1:;1:/, "web-lb.in_service": /^1;1:;1:/, "api.healthy": /^1;1:;1:/ },
+  },
+  {
+    service: "target group api",
+    command: () => "check_elb_health_target_group!api!2:!1:",
+    state: 1,
+    output: /^ELB WARNING: api: 1 of 2 targets healthy \(warning range 2:\), not counted: 1 draining$/,
+    longOutput: [/i-00000000000000002:8080 \(web-2\) unhealthy \(Target.ResponseCodeMismatch\): Health checks failed with these codes: \[502\]/],
+    perf: { target_groups: /^1;/, "api.healthy": /^1;2:;1:;0;3$/, "api.unhealthy": /^1;/, "api.other": /^1;/ },
+  },
+  {
+    service: "alb web-alb",
+    command: () => "check_elb_health_load_balancer!web-alb!1:!1:",
+    state: 0,
+    output: /^ELB OK: 2 target groups OK, 3 of 4 targets healthy$/,
+    perf: { target_groups: /^2;/, "web.healthy": /^2;1:;1:/, "api.healthy": /^1;1:;1:/ },
   },
   {
     service: "efs not mounted",
@@ -175,6 +190,15 @@ const CASES: Case[] = [
     command: ({ ssh }) => `check_serverscore_asg!web-asg!1:!1:!${ssh}`,
     state: 0,
     output: /^SERVERSCORE OK: ASG web-asg: 1 host, /,
+    perf: { "127.0.0.1.score": /^\d+;/, hosts: /^1;/, unreachable: /^0;/ },
+  },
+  {
+    service: "score target group",
+    // Only web-1 (127.0.0.1) is a healthy target of api. Three AWS calls come before ssh: a generous
+    // deadline keeps a busy machine from turning this into a timeout.
+    command: ({ ssh }) => `check_serverscore_target_group!api!1:!1:!${ssh} -t 30`,
+    state: 0,
+    output: /^SERVERSCORE OK: target group api: 1 host/,
     perf: { "127.0.0.1.score": /^\d+;/, hosts: /^1;/, unreachable: /^0;/ },
   },
 ];

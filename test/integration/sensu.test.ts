@@ -210,6 +210,8 @@ describe("the Sensu Go asset, unpacked and run as the agent would", () => {
     "aws-sqs-jobs": { state: 1, output: /^QUEUE WARNING: / },
     "aws-elb-web-lb": { state: 1, output: /^ELB WARNING: .*web-lb/ },
     "aws-asg-prod": { state: 1, output: /^ASG WARNING: web-asg: 1\/2 in service .*stuck \(over 20m\): i-00000000000000002 Pending:Wait for 45m/ },
+    "aws-alb-web-alb": { state: 1, output: /^ELB WARNING: api: 1 of 2 targets healthy \(warning range 2:\)/ },
+    "aws-target-group-api": { state: 2, output: /^ELB CRITICAL: api: 1 of 2 targets healthy \(critical range 2:\)/ },
     "ec2-scheduled-events-self": { state: 1, output: /^EVENTS WARNING: .*system-reboot in (4d 23h|5d)/ },
     "efs-mount": { state: 2, output: /^MOUNT CRITICAL: \/mnt\/efs not mounted/ },
     serverscore: { state: "by-score", output: /^SERVERSCORE (OK|WARNING|CRITICAL): score \d+/ },

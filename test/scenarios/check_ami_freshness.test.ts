@@ -20,16 +20,23 @@ const image = (owner: string, ageHours: number, state = "available", extra: Part
 });
 
 /** One region's EC2: its running instances (filtered as the real source would by --instance-id) and images. */
-function ec2(instances: SelectedInstance[] | Error, images: ImageInfo[] = [], elbs: Record<string, string[]> = {}, asgs: Record<string, string[]> = {}): BackupSource {
-  const missing = (m: Map<string, string[] | undefined>) => [...m].filter(([, ids]) => ids === undefined).map(([n]) => n);
+function ec2(
+  instances: SelectedInstance[] | Error,
+  images: ImageInfo[] = [],
+  elbs: Record<string, string[]> = {},
+  tgs: Record<string, string[]> = {},
+  asgs: Record<string, string[]> = {},
+): BackupSource {
   return {
     elbRegistrations: async (names) => new Map(names.map((n) => [n, elbs[n]])),
+    targetGroupRegistrations: async (refs) => new Map(refs.map((r) => [r.arn ?? r.name, tgs[r.name]])),
     asgInstances: async (names) => new Map(names.map((n) => [n, asgs[n]])),
     selectInstances: async (selection, members) => {
       if (instances instanceof Error) throw instances;
-      const named = [...selection.instanceIds, ...[...members.elbs.values(), ...members.asgs.values()].flatMap((ids) => ids ?? [])];
+      const named = [...selection.instanceIds, ...[...members.values()].flatMap((ids) => ids ?? [])];
+      const missingGroups = [...members].filter(([, ids]) => ids === undefined).map(([n]) => n);
       const chosen = isNamed(selection) ? instances.filter((i) => named.includes(i.id)) : instances;
-      return { instances: chosen, missingElbs: missing(members.elbs), missingAsgs: missing(members.asgs) };
+      return { instances: chosen, missingGroups };
     },
     readImages: async (take) => {
       take(images);
@@ -42,8 +49,13 @@ const fleet: SelectedInstance[] = [
   { id: A, name: "db-1", region: "eu-west-1" },
   { id: B, name: "web-2", region: "eu-west-1" },
 ];
-const one = (instances: SelectedInstance[] | Error, images: ImageInfo[] = [], elbs: Record<string, string[]> = {}, asgs: Record<string, string[]> = {}) =>
-  regional({ "eu-west-1": ec2(instances, images, elbs, asgs) });
+const one = (
+  instances: SelectedInstance[] | Error,
+  images: ImageInfo[] = [],
+  elbs: Record<string, string[]> = {},
+  tgs: Record<string, string[]> = {},
+  asgs: Record<string, string[]> = {},
+) => regional({ "eu-west-1": ec2(instances, images, elbs, tgs, asgs) });
 
 describe("check_ami_freshness scenarios", () => {
   it.each([
@@ -57,11 +69,13 @@ describe("check_ami_freshness scenarios", () => {
     ["crit-no-available-image", [], one(fleet.slice(0, 1), [image(A, 3, "failed")]), State.CRITICAL, "no available image; latest image"],
     ["crit-one-of-two-without-backup", [], one(fleet, [image(A, 3)]), State.CRITICAL, `${B} (web-2) has no available image (1 of 2 instances)`],
     ["crit-elb-instances-judged", ["--elb", "web"], one(fleet, [image(A, 3)], { web: [B] }), State.CRITICAL, `AMI CRITICAL: ${B} (web-2) has no available image\n`],
+    ["crit-target-group-instances-judged", ["--target-group", "api"], one(fleet, [image(A, 3)], {}, { api: [B] }), State.CRITICAL, `AMI CRITICAL: ${B} (web-2) has no available image\n`],
+    ["unknown-target-group-missing", ["--target-group", "gone"], one(fleet), State.UNKNOWN, "[UNKNOWN] --target-group gone: no target group of that name in eu-west-1"],
     ["unknown-nothing-selected", ["--tag", "backup=daily"], one([]), State.UNKNOWN, "no running instance in eu-west-1 matches --tag backup=daily"],
     ["unknown-instance-id-not-found", ["--instance-id", "i-0000000000000dead"], one(fleet), State.UNKNOWN, "no instance matches --instance-id i-0000000000000dead"],
     ["unknown-elb-not-found", ["--elb", "gone"], one(fleet), State.UNKNOWN, "no instance matches --elb gone"],
-    ["crit-asg-instances-judged", ["--asg", "web-asg"], one(fleet, [image(A, 3)], {}, { "web-asg": [B] }), State.CRITICAL, `AMI CRITICAL: ${B} (web-2) has no available image\n`],
-    ["ok-asg-and-elb-together", ["--asg", "db-asg", "--elb", "web"], one(fleet, [image(A, 3), image(B, 4)], { web: [B] }, { "db-asg": [A] }), State.OK, "all 2 instances have a backup"],
+    ["crit-asg-instances-judged", ["--asg", "web-asg"], one(fleet, [image(A, 3)], {}, {}, { "web-asg": [B] }), State.CRITICAL, `AMI CRITICAL: ${B} (web-2) has no available image\n`],
+    ["ok-asg-and-elb-together", ["--asg", "db-asg", "--elb", "web"], one(fleet, [image(A, 3), image(B, 4)], { web: [B] }, {}, { "db-asg": [A] }), State.OK, "all 2 instances have a backup"],
     ["unknown-asg-not-found", ["--asg", "gone"], one(fleet), State.UNKNOWN, "AMI UNKNOWN: no instance matches --asg gone\n[UNKNOWN] --asg gone: no Auto Scaling group of that name in eu-west-1"],
     ["unknown-access-denied", [], one(denied("ec2:DescribeInstances")), State.UNKNOWN, "may not call ec2:DescribeInstances"],
     [

@@ -52,15 +52,23 @@ function asg(groups: Record<string, string[]> | Error, addresses: Record<string,
 }
 const fleetAsg = asg({ web: ["i-1", "i-2"], jobs: ["i-3"], empty: [] }, { "i-1": "10.0.0.1", "i-2": "10.0.0.2", "i-3": "10.0.0.3" });
 
-function elb(health: InstanceHealth[] | undefined | Error, addresses: Record<string, string> = {}): ElbSource {
+type Group = { name: string; targetType: string; targets: { id: string; state: string }[] };
+
+function elb(health: InstanceHealth[] | undefined | Error, addresses: Record<string, string> = {}, group?: Group | Error): ElbSource {
   return {
     health: async () => {
       if (health instanceof Error) throw health;
       return health;
     },
     addresses: async (ids) => new Map(ids.map((id) => [id, addresses[id]])),
+    targetGroup: async () => {
+      if (group instanceof Error) throw group;
+      return group;
+    },
   };
 }
+/** A region with only this target group (and these instance addresses). */
+const tg = (group: Group | undefined | Error, addresses: Record<string, string> = {}) => elb(undefined, addresses, group);
 const inService = (id: string): InstanceHealth => ({ instanceId: id, state: "InService", reasonCode: "N/A", description: "" });
 
 describe("check_serverscore scenarios", () => {
@@ -86,8 +94,52 @@ describe("check_serverscore scenarios", () => {
     ["crit-asg-one-missing-others-probed", ["--asg", "web", "--asg", "gone", "--region", "eu-west-1"], port(host(0), { "10.0.0.1": answer(90), "10.0.0.2": answer(90) }, undefined, fleetAsg), State.CRITICAL, "[CRITICAL] ASG gone: no Auto Scaling group of that name in eu-west-1"],
     ["ok-asg-and-elb-same-instance-probed-once", ["--asg", "jobs", "--elb", "web", "--region", "eu-west-1"], port(host(0), { "10.0.0.3": answer(90) }, elb([inService("i-3")], { "i-3": "10.0.0.3" }), fleetAsg), State.OK, "ELB web, ASG jobs: 1 host, min score 90"],
     ["unknown-asg-access-denied", ["--asg", "web", "--region", "eu-west-1"], port(host(0), {}, undefined, asg(denied("autoscaling:DescribeAutoScalingGroups"))), State.UNKNOWN, "may not call autoscaling:DescribeAutoScalingGroups"],
-    ["unknown-address-without-elb-or-asg", ["--host", "h", "--address", "public-ip"], port(host(0)), State.UNKNOWN, "--address needs --elb or --asg"],
-    ["unknown-fleet-option-alone", ["--concurrency", "4"], port(host(0)), State.UNKNOWN, "--concurrency needs --host, --elb or --asg"],
+    ["unknown-address-without-elb-target-group-or-asg", ["--host", "h", "--address", "public-ip"], port(host(0)), State.UNKNOWN, "--address needs --elb, --target-group or --asg"],
+    ["unknown-fleet-option-alone", ["--concurrency", "4"], port(host(0)), State.UNKNOWN, "--concurrency needs --host, --elb, --target-group or --asg"],
+    [
+      "ok-target-group-and-asg-same-instance-probed-once",
+      ["--target-group", "api", "--asg", "jobs", "--region", "eu-west-1"],
+      port(host(0), { "10.0.0.3": answer(90) }, tg({ name: "api", targetType: "instance", targets: [{ id: "i-3", state: "healthy" }] }, { "i-3": "10.0.0.3" }), fleetAsg),
+      State.OK,
+      "target group api, ASG jobs: 1 host, min score 90 (10.0.0.3)",
+    ],
+    [
+      "crit-target-group-empty-asg-probed",
+      ["--target-group", "api", "--asg", "jobs", "--region", "eu-west-1"],
+      port(host(0), { "10.0.0.3": answer(90) }, tg({ name: "api", targetType: "instance", targets: [{ id: "i-3", state: "unhealthy" }] }), fleetAsg),
+      State.CRITICAL,
+      "[CRITICAL] target group api: no healthy target (1 registered, region eu-west-1)",
+    ],
+    [
+      "ok-target-group-healthy-instances-probed",
+      ["--target-group", "api", "--region", "eu-west-1"],
+      port(host(0), { "10.0.0.1": answer(90) }, tg({ name: "api", targetType: "instance", targets: [{ id: "i-1", state: "healthy" }, { id: "i-2", state: "unhealthy" }, { id: "i-3", state: "draining" }] }, { "i-1": "10.0.0.1", "i-2": "10.0.0.2" })),
+      State.OK,
+      "target group api: 1 host, min score 90 (10.0.0.1)",
+    ],
+    [
+      "ok-target-group-ip-targets-at-their-address",
+      ["--target-group", "ips", "--region", "eu-west-1"],
+      port(host(0), { "10.0.3.7": answer(80) }, tg({ name: "ips", targetType: "ip", targets: [{ id: "10.0.3.7", state: "healthy" }, { id: "10.0.3.8", state: "initial" }] })),
+      State.OK,
+      "[OK] 10.0.3.7: score 80",
+    ],
+    ["crit-target-group-not-found", ["--target-group", "gone", "--region", "eu-west-1"], port(host(0), {}, tg(undefined)), State.CRITICAL, "target group 'gone' not found"],
+    [
+      "crit-target-group-nothing-healthy",
+      ["--target-group", "api", "--region", "eu-west-1"],
+      port(host(0), {}, tg({ name: "api", targetType: "instance", targets: [{ id: "i-1", state: "unhealthy" }] })),
+      State.CRITICAL,
+      "target group api: no healthy target (1 registered, region eu-west-1)",
+    ],
+    [
+      "unknown-target-group-of-lambdas",
+      ["--target-group", "fn", "--region", "eu-west-1"],
+      port(host(0), {}, tg({ name: "fn", targetType: "lambda", targets: [{ id: "arn:aws:lambda:eu-west-1:123456789012:function:f", state: "healthy" }] })),
+      State.UNKNOWN,
+      "its targets are lambda targets, which have no host to probe over SSH",
+    ],
+    ["unknown-target-group-access-denied", ["--target-group", "api", "--region", "eu-west-1"], port(host(0), {}, tg(denied("elasticloadbalancing:DescribeTargetHealth"))), State.UNKNOWN, "may not call elasticloadbalancing:DescribeTargetHealth"],
   ])("%s", async (_id, argv, fixture, state, text) => {
     const r = await runCheck(check, argv, { port: fixture });
     expect(r.stdout).toContain(text);

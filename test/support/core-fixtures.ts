@@ -25,8 +25,10 @@ const DAY = 24 * HOUR;
  * One region of a small production account. Every threshold used by the tests lands in a known state:
  * web-1's reboot is 2 days away (CRITICAL at -c 3d), web-2's newest AMI is 30 h old (WARNING at 26h),
  * web-lb has one of two instances in service, jobs-b has dead letters, web-asg's second instance is
- * stuck Pending:Wait (WARNING), batch-asg has AZRebalance suspended (WARNING unless allowed). web-1's private address is
- * 127.0.0.1 so fleet mode reaches the test sshd through the load balancer.
+ * stuck Pending:Wait (WARNING), batch-asg has AZRebalance suspended (WARNING unless allowed). The ALB
+ * web-alb routes to target groups web (web-1, web-2 healthy) and api (web-1 healthy, web-2 unhealthy,
+ * batch-1 draining). web-1's private address is 127.0.0.1 so fleet mode reaches the test sshd through
+ * the load balancers.
  */
 export function monitoredAccount(now = Date.now()): Scenario {
   const at = (ms: number) => new Date(now + ms);
@@ -88,6 +90,20 @@ export function monitoredAccount(now = Date.now()): Scenario {
             instances: [{ id: BATCH1 }],
             suspendedProcesses: ["AZRebalance"],
             tags: { env: "dev" },
+          },
+        ],
+        loadBalancersV2: [{ name: "web-alb" }],
+        targetGroups: [
+          { name: "web", loadBalancers: ["web-alb"], targets: [{ id: WEB1, port: 80, state: "healthy" }, { id: WEB2, port: 80, state: "healthy" }] },
+          {
+            name: "api",
+            loadBalancers: ["web-alb"],
+            port: 8080,
+            targets: [
+              { id: WEB1, state: "healthy" },
+              { id: WEB2, state: "unhealthy", reason: "Target.ResponseCodeMismatch", description: "Health checks failed with these codes: [502]" },
+              { id: BATCH1, state: "draining" },
+            ],
           },
         ],
         queues: [

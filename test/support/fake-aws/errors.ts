@@ -4,7 +4,8 @@
  */
 import { XML_DECL, el, esc } from "./xml";
 
-export type Service = "ec2" | "elasticloadbalancing" | "autoscaling" | "sqs" | "sts" | "imds";
+/** `elasticloadbalancingv2` is ELBv2 (API 2015-12-01), which signs as `elasticloadbalancing` like classic ELB. */
+export type Service = "ec2" | "elasticloadbalancing" | "elasticloadbalancingv2" | "autoscaling" | "sqs" | "sts" | "imds";
 
 export type FaultKind =
   | "hang"
@@ -35,6 +36,7 @@ export class AwsError extends Error {
 }
 
 export const ELB_NAMESPACE = "http://elasticloadbalancing.amazonaws.com/doc/2012-06-01/";
+export const ELBV2_NAMESPACE = "http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/";
 export const STS_NAMESPACE = "https://sts.amazonaws.com/doc/2011-06-15/";
 export const EC2_NAMESPACE = "http://ec2.amazonaws.com/doc/2016-11-15/";
 export const AUTOSCALING_NAMESPACE = "http://autoscaling.amazonaws.com/doc/2011-01-01/";
@@ -43,11 +45,6 @@ export interface WireResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
-}
-
-/** XML namespace of an awsQuery service's answers. */
-function queryNamespace(service: Service): string {
-  return service === "sts" ? STS_NAMESPACE : service === "autoscaling" ? AUTOSCALING_NAMESPACE : ELB_NAMESPACE;
 }
 
 /** Renders an error in the wire format of `service`. */
@@ -63,9 +60,10 @@ export function renderError(service: Service, err: AwsError, requestId: string):
           `${el("RequestID", requestId)}</Response>`,
       };
     case "elasticloadbalancing":
+    case "elasticloadbalancingv2":
     case "autoscaling":
     case "sts": {
-      const ns = queryNamespace(service);
+      const ns = QUERY_NAMESPACE[service];
       return {
         status: err.status,
         headers: { "content-type": "text/xml", "x-amzn-requestid": requestId },
@@ -89,6 +87,14 @@ export function renderError(service: Service, err: AwsError, requestId: string):
   }
 }
 
+/** XML namespace of each awsQuery service's answers. */
+const QUERY_NAMESPACE = {
+  elasticloadbalancing: ELB_NAMESPACE,
+  elasticloadbalancingv2: ELBV2_NAMESPACE,
+  autoscaling: AUTOSCALING_NAMESPACE,
+  sts: STS_NAMESPACE,
+};
+
 // ---------------------------------------------------------------------------
 // Common errors
 
@@ -111,6 +117,7 @@ const IAM_PREFIX: Record<Service, string> = {
   ec2: "ec2",
   elasticloadbalancing: "elasticloadbalancing",
   autoscaling: "autoscaling",
+  elasticloadbalancingv2: "elasticloadbalancing",
   sqs: "sqs",
   sts: "sts",
   imds: "imds",
@@ -173,7 +180,7 @@ export function malformedBody(service: Service, action: string): WireResponse {
     return { status: 200, headers: { "content-type": "application/x-amz-json-1.0" }, body: '{"QueueUrls":["http://trunc' };
   }
   if (service === "imds") return { status: 200, headers: { "content-type": "text/plain" }, body: "\u0000\u0001garbage<" };
-  const ns = service === "ec2" ? EC2_NAMESPACE : queryNamespace(service);
+  const ns = service === "ec2" ? EC2_NAMESPACE : QUERY_NAMESPACE[service];
   return {
     status: 200,
     headers: { "content-type": "text/xml;charset=UTF-8" },

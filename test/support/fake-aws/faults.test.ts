@@ -1,11 +1,12 @@
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand, DescribeScalingActivitiesCommand } from "@aws-sdk/client-auto-scaling";
 import { DescribeInstanceStatusCommand, DescribeRegionsCommand, EC2Client, paginateDescribeInstanceStatus } from "@aws-sdk/client-ec2";
 import { DescribeLoadBalancersCommand, ElasticLoadBalancingClient } from "@aws-sdk/client-elastic-load-balancing";
+import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { GetQueueUrlCommand, ListQueuesCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { AssumeRoleCommand, STSClient } from "@aws-sdk/client-sts";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { clientConfig } from "./clients";
-import { type FakeAws, type FaultKind, type Service, makeFleet, makeLoadBalancers, startFakeAws } from "./index";
+import { type FakeAws, type FaultKind, type Service, makeFleet, makeLoadBalancers, makeTargetGroups, startFakeAws, targetGroupArn } from "./index";
 import { lateBy, until } from "../timing";
 
 type ErrorType = "THROTTLING" | "TRANSIENT" | "SERVER_ERROR" | "CLIENT_ERROR";
@@ -41,7 +42,12 @@ describe("fault injection, seen through the real SDK clients", () => {
     const fleet = makeFleet({ count: 30 });
     fake = await startFakeAws({
       regions: {
-        "us-east-1": { instances: fleet, loadBalancers: makeLoadBalancers({ count: 3, instances: fleet }), queues: [{ name: "q1" }] },
+        "us-east-1": {
+          instances: fleet,
+          loadBalancers: makeLoadBalancers({ count: 3, instances: fleet }),
+          targetGroups: makeTargetGroups({ count: 1, instances: fleet }),
+          queues: [{ name: "q1" }],
+        },
         "eu-west-3": { instances: makeFleet({ region: "eu-west-3", count: 5, idStart: 1000 }) },
       },
     });
@@ -56,6 +62,7 @@ describe("fault injection, seen through the real SDK clients", () => {
 
   const ec2 = (retry = new RecordingRetry(), region = "us-east-1") => new EC2Client({ ...clientConfig(fake, region), retryStrategy: retry });
   const elb = (retry = new RecordingRetry()) => new ElasticLoadBalancingClient({ ...clientConfig(fake), retryStrategy: retry });
+  const elbv2 = (retry = new RecordingRetry()) => new ElasticLoadBalancingV2Client({ ...clientConfig(fake), retryStrategy: retry });
   const sqs = (retry = new RecordingRetry()) => new SQSClient({ ...clientConfig(fake), retryStrategy: retry });
   const sts = (retry = new RecordingRetry()) => new STSClient({ ...clientConfig(fake), retryStrategy: retry });
   const asg = (retry = new RecordingRetry()) => new AutoScalingClient({ ...clientConfig(fake), retryStrategy: retry });
@@ -64,6 +71,7 @@ describe("fault injection, seen through the real SDK clients", () => {
     ec2: (r) => ec2(r).send(new DescribeInstanceStatusCommand({})),
     elasticloadbalancing: (r) => elb(r).send(new DescribeLoadBalancersCommand({})),
     autoscaling: (r) => asg(r).send(new DescribeAutoScalingGroupsCommand({})),
+    elasticloadbalancingv2: (r) => elbv2(r).send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn("tg-1") })),
     sqs: (r) => sqs(r).send(new ListQueuesCommand({})),
     sts: (r) => sts(r).send(new AssumeRoleCommand({ RoleArn: "arn:aws:iam::123456789012:role/r", RoleSessionName: "s1" })),
   };
@@ -72,13 +80,16 @@ describe("fault injection, seen through the real SDK clients", () => {
     ["throttle", "ec2", "RequestLimitExceeded", 503, "THROTTLING"],
     ["throttle", "elasticloadbalancing", "Throttling", 400, "THROTTLING"],
     ["throttle", "autoscaling", "Throttling", 400, "THROTTLING"],
+    ["throttle", "elasticloadbalancingv2", "Throttling", 400, "THROTTLING"],
     ["throttle", "sqs", "ThrottlingException", 400, "THROTTLING"],
     ["throttle", "sts", "Throttling", 400, "THROTTLING"],
     ["error500", "ec2", "InternalError", 500, "TRANSIENT"],
     ["error500", "sqs", "InternalFailure", 500, "TRANSIENT"],
+    ["error500", "elasticloadbalancingv2", "InternalFailure", 500, "TRANSIENT"],
     ["accessDenied", "ec2", "UnauthorizedOperation", 403, "CLIENT_ERROR"],
     ["accessDenied", "elasticloadbalancing", "AccessDenied", 403, "CLIENT_ERROR"],
     ["accessDenied", "autoscaling", "AccessDenied", 403, "CLIENT_ERROR"],
+    ["accessDenied", "elasticloadbalancingv2", "AccessDenied", 403, "CLIENT_ERROR"],
     ["accessDenied", "sqs", "AccessDenied", 403, "CLIENT_ERROR"],
     ["accessDenied", "sts", "AccessDenied", 403, "CLIENT_ERROR"],
     ["expiredToken", "ec2", "RequestExpired", 400, "CLIENT_ERROR"],
@@ -88,6 +99,7 @@ describe("fault injection, seen through the real SDK clients", () => {
     ["authFailure", "elasticloadbalancing", "InvalidClientTokenId", 403, "CLIENT_ERROR"],
     ["error500", "autoscaling", "InternalFailure", 500, "TRANSIENT"],
     ["malformed", "autoscaling", "Error", 200, "CLIENT_ERROR"],
+    ["expiredToken", "elasticloadbalancingv2", "ExpiredToken", 403, "CLIENT_ERROR"],
   ];
 
   it.each(expected)("%s on %s ⇒ %s (HTTP %i, classified %s)", async (kind, service, name, status, type) => {
@@ -109,6 +121,9 @@ describe("fault injection, seen through the real SDK clients", () => {
         "ec2:DescribeInstanceStatus because no identity-based policy allows the ec2:DescribeInstanceStatus action",
     );
     await expect(elb().send(new DescribeLoadBalancersCommand({}))).rejects.toThrow(/elasticloadbalancing:DescribeLoadBalancers action$/);
+    await expect(elbv2().send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn("tg-1") }))).rejects.toThrow(
+      /not authorized to perform: elasticloadbalancing:DescribeTargetHealth because .* elasticloadbalancing:DescribeTargetHealth action$/,
+    );
     await expect(sqs().send(new GetQueueUrlCommand({ QueueName: "q1" }))).rejects.toThrow(/sqs:GetQueueUrl action$/);
     await expect(asg().send(new DescribeScalingActivitiesCommand({}))).rejects.toThrow(/autoscaling:DescribeScalingActivities action$/);
   });

@@ -13,9 +13,12 @@ export {
   makeFleet,
   makeImages,
   makeImagesFor,
+  loadBalancerV2Arn,
   makeLoadBalancers,
   makeQueues,
+  makeTargetGroups,
   snapshotId,
+  targetGroupArn,
 } from "./scenario";
 export type {
   ElbInstanceState,
@@ -33,6 +36,8 @@ export type {
   LoadBalancer,
   LoadBalancerMember,
   LoadBalancersOptions,
+  LoadBalancerV2,
+  LoadBalancerV2Type,
   Queue,
   QueuesOptions,
   RegionModel,
@@ -41,6 +46,11 @@ export type {
   StatusDetail,
   StatusDetailStatus,
   StatusSummary,
+  Target,
+  TargetGroup,
+  TargetGroupsOptions,
+  TargetHealthState,
+  TargetType,
 } from "./scenario";
 export { launchActivity, makeAutoScalingGroups, terminateActivity } from "./autoscaling-scenario";
 export type { AsgLifecycleState, AsgMember, AutoScalingGroup, AutoScalingGroupsOptions, ScalingActivity } from "./autoscaling-scenario";

@@ -19,7 +19,11 @@ describe("presets", () => {
     expect(new Set(img?.images?.map((i) => i.id)).size).toBe(20_000);
     const elb = presetScenario("elb-450", NOW).regions["us-east-1"];
     expect(elb?.loadBalancers).toHaveLength(450);
-    expect(Object.keys(PRESETS)).toEqual(expect.arrayContaining(["small", "events-10000", "images-2000x10", "elb-450"]));
+    const v2 = presetScenario("elbv2-900", NOW).regions["us-east-1"];
+    expect(v2?.targetGroups).toHaveLength(900);
+    expect(v2?.targetGroups?.filter((tg) => tg.targets.some((t) => t.state !== "healthy")).map((tg) => tg.name)).toEqual(["tg-900"]);
+    expect(v2?.loadBalancersV2).toHaveLength(30);
+    expect(Object.keys(PRESETS)).toEqual(expect.arrayContaining(["small", "events-10000", "images-2000x10", "elb-450", "elbv2-900"]));
   });
 
   it("are deterministic for a given time", () => {

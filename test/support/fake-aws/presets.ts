@@ -9,6 +9,7 @@ import {
   makeImagesFor,
   makeLoadBalancers,
   makeQueues,
+  makeTargetGroups,
 } from "./scenario";
 
 const DAY = 86_400_000;
@@ -126,6 +127,29 @@ export function elb450Preset(now: Date = hourNow()): Scenario {
   };
 }
 
+/**
+ * 900 ALB target groups with 2 instance targets each, spread over 30 ALBs (30 groups each); both targets of
+ * the last group (`tg-900`, on the third DescribeTargetGroups page) are unhealthy.
+ */
+export function elbv2900Preset(now: Date = hourNow()): Scenario {
+  const fleet = makeFleet({ region: "us-east-1", count: 1_800, now });
+  return {
+    regions: {
+      "us-east-1": {
+        instances: fleet,
+        loadBalancersV2: Array.from({ length: 30 }, (_, i) => ({ name: `alb-${i + 1}` })),
+        targetGroups: makeTargetGroups({
+          count: 900,
+          instances: fleet,
+          targetState: (tg) => (tg === 899 ? "unhealthy" : "healthy"),
+          loadBalancers: (tg) => [`alb-${Math.floor(tg / 30) + 1}`],
+        }),
+      },
+    },
+    imds: { region: "us-east-1", instanceId: instanceId(1), availabilityZone: "us-east-1a" },
+  };
+}
+
 /** 1,500 queues (750 + their DLQs) in us-east-1: ListQueues must page past 1,000. */
 export function sqs1500Preset(): Scenario {
   return {
@@ -140,6 +164,7 @@ export const PRESETS: Record<string, (now?: Date) => Scenario> = {
   "events-10000": events10000Preset,
   "images-2000x10": images2000x10Preset,
   "elb-450": elb450Preset,
+  "elbv2-900": elbv2900Preset,
   "sqs-1500": sqs1500Preset,
 };
 

@@ -111,6 +111,48 @@ export interface LoadBalancer {
   createdTime?: Date;
 }
 
+/** ELBv2 target health states (API_TargetHealth). */
+export type TargetHealthState = "initial" | "healthy" | "unhealthy" | "unhealthy.draining" | "unused" | "draining" | "unavailable";
+
+export type TargetType = "instance" | "ip" | "lambda" | "alb";
+
+export interface Target {
+  /** Instance id, IP address, Lambda ARN or ALB ARN, by the group's target type. */
+  id: string;
+  /** Default: the target group's port (none for lambda). */
+  port?: number;
+  availabilityZone?: string;
+  state: TargetHealthState;
+  /** Default per state (e.g. `Target.FailedHealthChecks` for unhealthy); healthy targets have none. */
+  reason?: string;
+  description?: string;
+}
+
+export interface TargetGroup {
+  name: string;
+  /** Default "instance". */
+  targetType?: TargetType;
+  /** Default "HTTP" and 80. */
+  protocol?: string;
+  port?: number;
+  /** Names of the ALB/NLB/GWLB (`loadBalancersV2`) that route to this group. */
+  loadBalancers?: string[];
+  targets: Target[];
+}
+
+export type LoadBalancerV2Type = "application" | "network" | "gateway";
+
+/** An Application, Network or Gateway Load Balancer. */
+export interface LoadBalancerV2 {
+  name: string;
+  /** Default "application". */
+  type?: LoadBalancerV2Type;
+  /** Default "active". */
+  state?: "active" | "provisioning" | "active_impaired" | "failed";
+  scheme?: "internet-facing" | "internal";
+  createdTime?: Date;
+}
+
 export interface Queue {
   name: string;
   visible?: number;
@@ -125,6 +167,9 @@ export interface RegionModel {
   instances?: Instance[];
   images?: Image[];
   loadBalancers?: LoadBalancer[];
+  /** ELBv2: target groups and the ALB/NLB/GWLB they belong to. */
+  targetGroups?: TargetGroup[];
+  loadBalancersV2?: LoadBalancerV2[];
   queues?: Queue[];
   autoScalingGroups?: AutoScalingGroup[];
   /** DescribeRegions optInStatus: true/absent ⇒ "opt-in-not-required", false ⇒ "opted-in". */
@@ -410,6 +455,65 @@ export function makeLoadBalancers(opts: LoadBalancersOptions): LoadBalancer[] {
       instances: members,
       availabilityZones: [`${region}a`, `${region}b`],
     };
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// ELBv2 target groups
+
+/** 16 hex digits derived from a name: the resource-id part of an ELBv2 ARN. */
+export function elbv2ResourceId(name: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < name.length; i++) {
+    h1 = Math.imul(h1 ^ name.charCodeAt(i), 0x01000193) >>> 0;
+    h2 = Math.imul(h2 ^ name.charCodeAt(i), 0x5bd1e995) >>> 0;
+  }
+  return hex(h1, 8) + hex(h2, 8);
+}
+
+/** `arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>` */
+export function targetGroupArn(name: string, region = "us-east-1", accountId = DEFAULT_ACCOUNT_ID): string {
+  return `arn:aws:elasticloadbalancing:${region}:${accountId}:targetgroup/${name}/${elbv2ResourceId(name)}`;
+}
+
+const LB_ARN_KIND: Record<LoadBalancerV2Type, string> = { application: "app", network: "net", gateway: "gwy" };
+
+/** `arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/<name>/<id>` (`net`, `gwy` by type) */
+export function loadBalancerV2Arn(name: string, type: LoadBalancerV2Type = "application", region = "us-east-1", accountId = DEFAULT_ACCOUNT_ID): string {
+  return `arn:aws:elasticloadbalancing:${region}:${accountId}:loadbalancer/${LB_ARN_KIND[type]}/${name}/${elbv2ResourceId(name)}`;
+}
+
+export interface TargetGroupsOptions {
+  count: number;
+  /** Name = `${prefix}-${n}` (1-based). Default "tg". */
+  prefix?: string;
+  /** Instances registered round-robin, `targetsPerGroup` at a time (instance targets, port 80). */
+  instances?: readonly Instance[];
+  /** Default 2. */
+  targetsPerGroup?: number;
+  /** State of target k of group i (0-based). Default "healthy". */
+  targetState?: (groupIndex: number, targetIndex: number) => TargetHealthState;
+  /** The load balancer(s) of group i; default none. */
+  loadBalancers?: (groupIndex: number) => string[];
+}
+
+export function makeTargetGroups(opts: TargetGroupsOptions): TargetGroup[] {
+  const per = opts.targetsPerGroup ?? 2;
+  const pool = opts.instances ?? [];
+  const out: TargetGroup[] = new Array(opts.count);
+  let cursor = 0;
+  for (let i = 0; i < opts.count; i++) {
+    const targets: Target[] = [];
+    if (pool.length > 0) {
+      for (let k = 0; k < per; k++) {
+        const inst = pool[cursor % pool.length] as Instance;
+        cursor++;
+        targets.push({ id: inst.id, port: 80, availabilityZone: inst.availabilityZone, state: opts.targetState ? opts.targetState(i, k) : "healthy" });
+      }
+    }
+    out[i] = { name: `${opts.prefix ?? "tg"}-${i + 1}`, targets, loadBalancers: opts.loadBalancers?.(i) ?? [] };
   }
   return out;
 }

@@ -10,6 +10,7 @@ import type { AssumedRole, RequestContext } from "./context";
 import { handleAutoScaling, warmAutoScaling } from "./autoscaling";
 import { handleEc2, warmEc2 } from "./ec2";
 import { handleElb, warmElb } from "./elb";
+import { handleElbv2, warmElbv2 } from "./elbv2";
 import {
   AwsError,
   type FaultKind,
@@ -108,11 +109,12 @@ const SCOPE_RE = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
 const VERSION_SERVICE: Record<string, Service> = {
   "2016-11-15": "ec2",
   "2012-06-01": "elasticloadbalancing",
+  "2015-12-01": "elasticloadbalancingv2",
   "2011-01-01": "autoscaling",
   "2011-06-15": "sts",
 };
 
-const KNOWN_SERVICES = new Set<string>(["ec2", "elasticloadbalancing", "autoscaling", "sqs", "sts"]);
+const KNOWN_SERVICES = new Set<string>(["ec2", "elasticloadbalancing", "elasticloadbalancingv2", "autoscaling", "sqs", "sts"]);
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
@@ -244,6 +246,7 @@ class FakeAwsServer implements FakeAws {
       warmEc2(region, this.index.accountId);
       warmElb(region);
       warmAutoScaling(region, this.index.accountId);
+      warmElbv2(region);
     }
   }
 
@@ -343,6 +346,8 @@ class FakeAwsServer implements FakeAws {
         scoped !== undefined && KNOWN_SERVICES.has(scoped)
           ? (scoped as Service)
           : (VERSION_SERVICE[query.version ?? ""] ?? (scoped as Service | undefined));
+      // Both ELB generations sign as `elasticloadbalancing`: the API version tells them apart.
+      if (service === "elasticloadbalancing" && VERSION_SERVICE[query.version ?? ""] === "elasticloadbalancingv2") service = "elasticloadbalancingv2";
       const obj = query.toObject();
       delete obj.Action;
       delete obj.Version;
@@ -412,6 +417,8 @@ class FakeAwsServer implements FakeAws {
           return handleElb(query ?? new QueryParams(new Map()), ctx);
         case "autoscaling":
           return handleAutoScaling(query ?? new QueryParams(new Map()), ctx);
+        case "elasticloadbalancingv2":
+          return handleElbv2(query ?? new QueryParams(new Map()), ctx);
         case "sts":
           return handleSts(query ?? new QueryParams(new Map()), ctx);
         case "sqs":
