@@ -5,6 +5,12 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { BIN_DIR, binaryPath, type BinaryResult, ROOT, runBinary } from "../support/run-binary";
 
+/**
+ * Commands with no -w/-c: the probe judges nothing, and check_instance_status's states are fixed by what
+ * EC2 reports (impaired is CRITICAL; insufficient-data follows --insufficient-data).
+ */
+const NO_THRESHOLDS = new Set(["serverscore", "check_instance_status"]);
+
 // Run `npm run build` first. Everything here iterates over `aws-checks --list`, so commands added later
 // are held to the same contract.
 const NODE_DIR = join(ROOT, "dist", "node");
@@ -105,7 +111,7 @@ describe.each(COMMANDS)("%s", (command) => {
     const lines = r.stdout.trimEnd().split("\n");
     for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(80);
     for (const opt of ["-w, --warning", "-c, --critical", "-t, --timeout", "-v, --verbose", "-h, --help", "-V, --version", "--format"]) {
-      if (command === "serverscore" && /warning|critical/.test(opt)) continue; // the probe judges nothing
+      if (NO_THRESHOLDS.has(command) && /warning|critical/.test(opt)) continue;
       expect(r.stdout).toContain(opt);
     }
     expect(lines.slice(lines.lastIndexOf("Example:") + 1).every((l) => l.startsWith("  "))).toBe(true);
@@ -133,12 +139,11 @@ describe.each(COMMANDS)("%s", (command) => {
     const r = await runBinary(command, [...example, flag, value]);
     expect(r).toMatchObject({ exitCode: 3, stderr: "" });
     expect(r.stdout).toMatch(ONE_UNKNOWN_LINE);
-    // the probe has no thresholds, so there the flag itself is the unknown option
-    expect(r.stdout).toContain(command === "serverscore" ? `unknown option '${flag}'` : `${named}: `);
+    // a command without thresholds refuses the flag itself as an unknown option
+    expect(r.stdout).toContain(NO_THRESHOLDS.has(command) ? `unknown option '${flag}'` : `${named}: `);
   });
 
-  // The probe has no -c.
-  if (command !== "serverscore") it("an empty value (-c '', --timeout=) after the help's own example means the default, not a usage error", async () => {
+  if (!NO_THRESHOLDS.has(command)) it("an empty value (-c '', --timeout=) after the help's own example means the default, not a usage error", async () => {
     const example = firstExample((await helpOf(command)).stdout, command);
     const r = await runBinary(command, [...example, "-c", "", "--timeout="]);
     expect(r.stderr).toBe("");

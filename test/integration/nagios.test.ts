@@ -225,6 +225,14 @@ const OMITTED: Case[] = [
   { service: "omitted score", command: () => "check_serverscore", state: [0, 1, 2], output: /^SERVERSCORE (OK|WARNING|CRITICAL): score \d+/, perf: { score: /^\d+;50:;25:;1;100$/ } },
   { service: "omitted score host", command: ({ ssh }) => `check_serverscore_host!!!${ssh}`, state: [0, 1, 2], output: /^SERVERSCORE (OK|WARNING|CRITICAL): /, perf: { hosts: /^1;/, unreachable: /^0;/ } },
   { service: "omitted score elb", command: ({ ssh }) => `check_serverscore_elb!web-lb!!!${ssh}`, state: [0, 1, 2], output: /^SERVERSCORE (OK|WARNING|CRITICAL): /, perf: { hosts: /^1;/, unreachable: /^0;/ } },
+  { service: "omitted score asg", command: ({ ssh }) => `check_serverscore_asg!web-asg!!!${ssh}`, state: [0, 1, 2], output: /^SERVERSCORE (OK|WARNING|CRITICAL): ASG web-asg/, perf: { hosts: /^1;/, unreachable: /^0;/ } },
+  { service: "omitted score target group", command: ({ ssh }) => `check_serverscore_target_group!api!!!${ssh}`, state: [0, 1, 2], output: /^SERVERSCORE (OK|WARNING|CRITICAL): target group api/, perf: { hosts: /^1;/, unreachable: /^0;/ } },
+  { service: "omitted status", command: () => "check_instance_status", state: 2, output: /^STATUS CRITICAL: .*web-2.*instance check impaired/, perf: { impaired: /^1;;0;/ } },
+  { service: "omitted target group api", command: () => "check_elb_health_target_group!api", state: 0, output: /^ELB OK: api: 1 of 2 targets healthy/, perf: { "api.healthy": /^1;;1:/ } },
+  { service: "omitted alb", command: () => "check_elb_health_load_balancer!web-alb", state: 0, output: /^ELB OK: 2 target groups OK/, perf: { target_groups: /^2;/ } },
+  { service: "omitted asg web-asg", command: () => "check_asg_health!web-asg", state: 1, output: /^ASG WARNING: web-asg: 1\/2 in service/, perf: { groups: /^1;/ } },
+  // Without --allow-suspended, batch-asg's suspended AZRebalance warns.
+  { service: "omitted asg all", command: () => "check_asg_health_all", state: 1, output: /^ASG WARNING: /, perf: { groups: /^2;/ } },
 ];
 
 /** command_name -> command_line of every definition in a Nagios object file. */
