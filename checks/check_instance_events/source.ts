@@ -7,7 +7,7 @@ import {
   paginateDescribeInstanceStatus,
 } from "@aws-sdk/client-ec2";
 import { type AwsConnection, awsRegions } from "../../src/aws/connect";
-import { describeInstancesById, nameTag } from "../../src/aws/ec2-instances";
+import { nameTagsById } from "../../src/aws/ec2-instances";
 import type { AwsSettings } from "../../src/aws/options";
 import type { RegionalPort } from "../../src/aws/regions";
 import type { Context } from "../../src/context";
@@ -55,7 +55,7 @@ const IDS_PER_STATUS_CALL = 100; // DescribeInstanceStatus takes at most 100 Ins
 // which is most of the cost of a 10,000-instance fleet.
 const PROJECTIONS: Projection[] = [
   { command: "DescribeInstanceStatusCommand", listTag: "instanceStatusSet", keep: ["instanceId", "eventsSet"] },
-  { command: "DescribeInstancesCommand", listTag: "instancesSet", keep: ["instanceId", "tagSet"] },
+  { command: "DescribeInstancesCommand", listTag: "instancesSet", keep: ["instanceId"] },
 ];
 
 /** The EC2 side of check_instance_events: statuses with their events, then Name tags in batches. */
@@ -102,10 +102,10 @@ class Ec2EventsSource implements EventsSource {
     return result;
   }
 
-  /** One DescribeInstances call per 200 instances. */
+  /** One DescribeTags call (key=Name) per 200 instances. */
   async names(instanceIds: readonly string[]): Promise<Map<string, string | undefined>> {
-    const found = await describeInstancesById(this.ec2, instanceIds, this.conn.sendOptions);
-    return new Map(instanceIds.map((id) => [id, nameTag(found.get(id))]));
+    const found = await nameTagsById(this.ec2, instanceIds, this.conn.sendOptions);
+    return new Map(instanceIds.map((id) => [id, found.get(id)]));
   }
 
   private async instancesWithTags(selection: Selection): Promise<Set<string>> {
