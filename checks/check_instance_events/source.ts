@@ -66,7 +66,7 @@ class Ec2EventsSource implements EventsSource {
     private readonly conn: AwsConnection,
     private readonly region: string,
   ) {
-    this.ec2 = conn.client((c) => new EC2Client(c), region);
+    this.ec2 = conn.client(EC2Client, region);
     projectResponses(this.ec2, PROJECTIONS);
   }
 

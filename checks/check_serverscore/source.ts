@@ -63,7 +63,7 @@ function lazyAws(settings: AwsSettings, ctx: Context): { elb: RegionalPort<ElbSo
       import("@aws-sdk/client-ec2"),
       import("../../src/aws/ec2-instances"),
     ]);
-    const found = await describeInstancesById(conn.client((c) => new EC2Client(c), region), instanceIds, conn.sendOptions);
+    const found = await describeInstancesById(conn.client(EC2Client, region), instanceIds, conn.sendOptions);
     return new Map(instanceIds.map((id) => [id, addressOf(found.get(id), kind)]));
   };
   return {

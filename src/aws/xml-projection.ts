@@ -98,9 +98,26 @@ async function readBody(body: unknown): Promise<string | undefined> {
   return undefined;
 }
 
+type ProjectedClient = { middlewareStack: { addRelativeTo: (...args: never[]) => void } };
+
+// A client is shared by every check of a gate that reads the same service and region (src/aws/connect.ts),
+// so checks add their projections to the client's one middleware: the fields kept for a command are the
+// union of what they read, never fewer than one of them needs.
+const projectionsOf = new WeakMap<ProjectedClient, Map<string, { listTag: string; keep: Set<string> }>>();
+
 /** Installs the projections on a client: its raw answers are trimmed just before the SDK parses them. */
-export function projectResponses(client: { middlewareStack: { addRelativeTo: (...args: never[]) => void } }, projections: Projection[]): void {
+export function projectResponses(client: ProjectedClient, projections: Projection[]): void {
+  const known = projectionsOf.get(client);
+  if (known !== undefined) {
+    for (const p of projections) {
+      const same = known.get(p.command);
+      if (same === undefined) known.set(p.command, { listTag: p.listTag, keep: new Set(p.keep) });
+      else for (const k of p.keep) same.keep.add(k);
+    }
+    return;
+  }
   const byCommand = new Map(projections.map((p) => [p.command, { listTag: p.listTag, keep: new Set(p.keep) }]));
+  projectionsOf.set(client, byCommand);
   const middleware: Middleware = (next, context) => async (args) => {
     const result = await next(args);
     const projection = byCommand.get(context.commandName ?? "");
