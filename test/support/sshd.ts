@@ -24,6 +24,8 @@ export interface TestSshd {
   sshArgs(): string[];
   /** A directory the test user may write to (counters, logs of fake probes). */
   scratch: string;
+  /** Connections sshd has accepted (authenticated) so far, from its log. */
+  accepted(): number;
   stop(): Promise<void>;
 }
 
@@ -169,14 +171,22 @@ export async function startSshd(): Promise<TestSshd> {
         // The benchmark and concurrency tests open many connections at once; the default 10:30:100
         // drops unauthenticated ones beyond 10 at random.
         "MaxStartups 200",
-        "LogLevel ERROR",
+        // INFO: one "Accepted publickey" line per authenticated connection, which tests count.
+        "LogLevel INFO",
         "",
       ].join("\n"),
     );
     run(SSHD, ["-t", "-f", config]);
     const child = spawn(SSHD, ["-D", "-e", "-f", config], { stdio: ["ignore", "ignore", "pipe"] });
     let log = "";
-    child.stderr?.on("data", (d) => (log = (log + d).slice(-4000)));
+    let accepted = 0;
+    let partial = "";
+    child.stderr?.on("data", (d) => {
+      log = (log + d).slice(-4000);
+      const lines = (partial + d).split("\n");
+      partial = lines.pop() ?? "";
+      accepted += lines.filter((l) => /^Accepted publickey for /.test(l)).length;
+    });
     try {
       await waitForBanner(port, child, () => log);
     } catch (err) {
@@ -197,6 +207,7 @@ export async function startSshd(): Promise<TestSshd> {
       wrongIdentity,
       knownHosts,
       scratch,
+      accepted: () => accepted,
       sshArgs: () => [
         "--ssh-user", TEST_USER,
         "--ssh-port", String(port),
