@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # check_instance_events against what an operator would run instead, on the same fake fleet (the loopback
 # fake AWS endpoint, test/support/fake-aws/cli.ts) and in ONE hyperfine run per fleet, C check_load in it:
-#  - the AWS CLI (`aws ec2 describe-instance-status`, counting the instances with events: it lists, it
-#    does not judge nor name, which only favours it);
+#  - the AWS CLI (`aws ec2 describe-instance-status`, counting the instances with events, one count per
+#    page: it lists, it does not judge nor name, which only favours it);
 #  - a minimal boto3 Nagios check (bench/peers/check_events_boto3.py: the same pages, the same DescribeTags
 #    for Name tags, the same verdict).
 # Fleets: 20 instances / 2 events (preset events-20) and 2,000 instances / 200 events (events-2000).
@@ -45,7 +45,8 @@ for fleet in 20 2000; do
   want=$((fleet / 10))
   out=$($ours) && code=0 || code=$?
   b_out=$($boto) && b_code=0 || b_code=$?
-  c_out=$(eval "$cli")
+  # The CLI prints one count per page it fetched (1,000 statuses each): their sum.
+  c_out=$(eval "$cli" | awk '{ n += $1 } END { print n }')
   for got in "ours:$(events_in "$out")" "boto3:$(events_in "$b_out")" "cli:$(events_in "$c_out")"; do
     [ "${got#*:}" = "$want" ] || { echo "peers.sh: $fleet instances: ${got%%:*} found ${got#*:} events, not $want" >&2; exit 1; }
   done

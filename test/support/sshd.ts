@@ -116,7 +116,12 @@ async function waitForBanner(port: number, child: ChildProcess, log: () => strin
   throw new Error(`sshd did not answer on 127.0.0.1:${port}: ${log()}`);
 }
 
-export async function startSshd(): Promise<TestSshd> {
+/**
+ * `loopbackHosts`: how many addresses sshd listens on, 127.0.0.1 upwards (Linux routes all of 127/8
+ * to lo), all in known_hosts: distinct hosts for OpenSSH, which keeps one master per address.
+ */
+export async function startSshd(opts: { loopbackHosts?: number } = {}): Promise<TestSshd> {
+  const addresses = Array.from({ length: opts.loopbackHosts ?? 1 }, (_, i) => `127.0.0.${i + 1}`);
   const home = ensureUser(TEST_USER);
   const dir = mkdtempSync("/tmp/aws-checks-test-");
   chmodSync(dir, 0o755);
@@ -159,7 +164,7 @@ export async function startSshd(): Promise<TestSshd> {
       config,
       [
         `Port ${port}`,
-        "ListenAddress 127.0.0.1",
+        ...addresses.map((a) => `ListenAddress ${a}`),
         `HostKey ${hostKey}`,
         `PidFile ${join(dir, "sshd.pid")}`,
         `AuthorizedKeysFile ${authorizedKeys}`,
@@ -196,7 +201,7 @@ export async function startSshd(): Promise<TestSshd> {
     }
     const pub = readFileSync(`${hostKey}.pub`, "utf8").split(" ").slice(0, 2).join(" ");
     const knownHosts = join(dir, "known_hosts");
-    writeFileSync(knownHosts, `[127.0.0.1]:${port},[localhost]:${port} ${pub}\n`);
+    writeFileSync(knownHosts, `${[...addresses, "localhost"].map((a) => `[${a}]:${port}`).join(",")} ${pub}\n`);
 
     return {
       port,
