@@ -25,7 +25,7 @@ settle() {
 
 machine=$(bench_machine)
 failed=()
-for name in startup events ami-scale efs-hung fleet gate; do
+for name in startup events peers ami-scale efs-hung fleet gate; do
   settle
   echo "== bench/$name.sh"
   if ! bash "bench/$name.sh" 2>&1 | tee "$RESULTS/run-all-$name.log"; then
