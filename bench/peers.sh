@@ -73,11 +73,11 @@ done
   echo
   echo "20 instances, 2 events:"
   echo
-  bench_table "$RESULTS/peers-20.json" 1 "" "× check_instance_events"
+  bench_table "$RESULTS/peers-20.json" 1 "" "check_instance_events"
   echo
   echo "2,000 instances, 200 events:"
   echo
-  bench_table "$RESULTS/peers-2000.json" 1 "" "× check_instance_events"
+  bench_table "$RESULTS/peers-2000.json" 1 "" "check_instance_events"
   echo
   echo "check_instance_events against the boto3 check: ${ratio_boto[0]}× (20 instances), ${ratio_boto[1]}× (2,000);"
   echo "against the AWS CLI: ${ratio_cli[0]}×, ${ratio_cli[1]}×. AWS calls of one check_instance_events run: ${calls[0]}"
