@@ -131,7 +131,7 @@ describe("check_serverscore --ssh-reuse over a real sshd", () => {
 
   it("--ssh-control-dir needs --ssh-reuse; --ssh-reuse needs a duration above 0 and fleet mode", async () => {
     const lone = await runBinary("check_serverscore", ["--ssh-reuse", "30"]);
-    expect(lone.stdout).toBe("SERVERSCORE UNKNOWN: --ssh-reuse needs --host or --elb\n");
+    expect(lone.stdout).toBe("SERVERSCORE UNKNOWN: --ssh-reuse needs --host, --elb or --asg\n");
     const noReuse = await check(["--ssh-control-dir", join(dir, "x")]);
     expect(noReuse.stdout).toBe("SERVERSCORE UNKNOWN: --ssh-control-dir needs --ssh-reuse\n");
     const zero = await check(["--ssh-reuse", "0"]);
