@@ -54,6 +54,11 @@ gate="$RESULTS/gate-20.yaml"
     printf '  - name: c%02d-%s\n    command: %s\n    args: [%s]\n' "$i" "$command" "$command" "$(printf '"%s", ' $args | sed 's/, $//')"
   done
 } >"$gate"
+# The same gate with a role for every entry: AssumeRole is counted at the fake's STS.
+role_gate="$RESULTS/gate-20-role.yaml"
+sed "s|^aws: { endpoint-url: \"$url\" }|aws: { endpoint-url: \"$url\", role-arn: \"arn:aws:iam::210987654321:role/monitor\" }|" "$gate" >"$role_gate"
+role_calls=$(bench_calls "$url" "$BIN/aws-checks gate $role_gate")
+assume_roles=$(sed -n 's/.*AssumeRole \([0-9]*\).*/\1/p' <<<"$role_calls")
 
 gates=(-n "aws-checks gate (20 checks)" "$BIN/aws-checks gate $gate"
        -n "aws-checks gate (20 checks, --concurrency 1)" "$BIN/aws-checks gate $gate --concurrency 1"
@@ -86,7 +91,7 @@ read -r slowest sum < <(singles_summary "$json")
 read -r slowest_lat sum_lat < <(singles_summary "$json_lat")
 ratio=$(bench_ratio "$json" 1 "$slowest")
 ratio_lat=$(bench_ratio "$json_lat" 1 "$slowest_lat")
-verdict=$(bench_verdict "$ratio" "<" "$target")
+verdict=$(bench_verdict "$ratio" "<=" "$target")
 gate_cpu=$(node -e 'const r = require(process.argv[1]).results[1]; console.log(((r.user + r.system) * 1000).toFixed(0))' "$PWD/$json")
 BENCH_RUN_INFO=$run_info # the first run's settings head the section
 {
@@ -104,13 +109,15 @@ BENCH_RUN_INFO=$run_info # the first run's settings head the section
   echo "Run one after another, the 20 checks take ${sum_lat} ms (sum of medians); the gate is ${ratio_lat}× the slowest."
   echo
   bench_targets
-  bench_target "a gate of 20 AWS checks (loopback) < ${target}× the slowest single check" \
+  bench_target "a gate of 20 AWS checks (loopback) ≤ ${target}× the slowest single check" \
     "${ratio}× ($(bench_ms "$json" 1) vs $(bench_ms "$json" "$slowest") ms)" "$verdict"
+  bench_target "a gate of 20 AWS checks with \`aws: {role-arn: …}\`: one AssumeRole" "${assume_roles:-0} AssumeRole (calls: ${role_calls})" \
+    "$([ "${assume_roles:-0}" = 1 ] && echo met || echo missed)"
   if [ "$verdict" = missed ]; then
     echo
     echo "Why: on loopback an AWS call answers in well under a millisecond, so each check is CPU-bound SDK work"
     echo "(building, signing, parsing) on the gate's one JavaScript thread: the gate used ${gate_cpu} ms of CPU in"
     echo "$(bench_ms "$json" 1) ms of wall time, so it never waits. With 50 ms per call, as a real endpoint has, the gate is ${ratio_lat}×"
-    echo "the slowest single check: **$(bench_verdict "$ratio_lat" "<" "$target")**."
+    echo "the slowest single check: **$(bench_verdict "$ratio_lat" "<=" "$target")**."
   fi
 } | bench_publish "Gate"

@@ -26,7 +26,7 @@ settle() {
 
 machine=$(bench_machine)
 failed=()
-for name in startup events proxy ami-scale efs-hung fleet gate platforms; do
+for name in startup events peers proxy ami-scale efs-hung fleet gate platforms; do
   settle
   echo "== bench/$name.sh"
   if ! bash "bench/$name.sh" 2>&1 | tee "$RESULTS/run-all-$name.log"; then

@@ -2,7 +2,7 @@ import { mapBounded } from "./concurrency";
 
 // node:child_process and node:net are fetched where used, not imported: loading them costs a local
 // check_serverscore (which shares this module's validators) about 3 ms of its ~12 ms start-up.
-const builtin = <T extends "node:child_process" | "node:net">(id: T) => process.getBuiltinModule(id);
+const builtin = <T extends "node:child_process" | "node:net" | "node:fs">(id: T) => process.getBuiltinModule(id);
 
 /**
  * A bounded-concurrency OpenSSH runner. Every ssh is started with an argv array, never through a
@@ -16,6 +16,8 @@ export interface SshSettings {
   identityFile?: string;
   /** Extra `-o` options, `Key=value` each. */
   options: string[];
+  /** --ssh-reuse: one OpenSSH master per host, its socket in controlDir, kept persistSeconds after the run. */
+  reuse?: { controlDir: string; persistSeconds: number };
 }
 
 /** What one ssh run gave. */
@@ -81,6 +83,12 @@ export function connectTimeoutSeconds(killAt: number, now = Date.now()): number 
 export function sshArgv(settings: SshSettings, host: string, connectTimeout: number, command: string[]): string[] {
   if (!isSafeHost(host)) throw new Error(`refusing to pass '${host}' to ssh: not a host name or address`);
   const argv = ["-T", "-o", "BatchMode=yes", "-o", `ConnectTimeout=${connectTimeout}`];
+  if (settings.reuse !== undefined) {
+    // %C: a hash of the local host, remote host, port and user, short enough for a socket path.
+    // ControlPersist=0 would mean forever, hence at least 1 s.
+    const { controlDir, persistSeconds } = settings.reuse;
+    argv.push("-o", "ControlMaster=auto", "-o", `ControlPath=${controlDir}/%C`, "-o", `ControlPersist=${Math.max(1, Math.ceil(persistSeconds))}`);
+  }
   if (settings.user !== undefined) argv.push("-l", settings.user);
   if (settings.port !== undefined) argv.push("-p", String(settings.port));
   if (settings.identityFile !== undefined) argv.push("-i", settings.identityFile);
@@ -162,6 +170,30 @@ export function runSsh(host: string, argv: string[], limits: Pick<SshRunLimits, 
     });
     child.on("close", (code) => finish({ exitCode: code ?? undefined }));
   });
+}
+
+/** Where --ssh-reuse keeps control sockets when --ssh-control-dir is not given. */
+export function defaultControlDir(env: Readonly<Record<string, string | undefined>>, uid: number): string {
+  const runtime = env.XDG_RUNTIME_DIR;
+  return runtime !== undefined && runtime.startsWith("/") ? `${runtime}/aws-checks-ssh` : `/tmp/aws-checks-ssh-${uid}`;
+}
+
+/**
+ * Creates the control folder (mode 0700) or checks the one there: a directory, not a link, ours, and
+ * closed to everyone else. Anyone who can reach a control socket can run commands through its master
+ * as our user, so a folder others can open is refused, not repaired. Throws the reason in words.
+ */
+export function ensureControlDir(dir: string, uid: number): void {
+  const fs = builtin("node:fs");
+  try {
+    fs.mkdirSync(dir, { mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw new Error(`cannot create ${dir}: ${(err as Error).message}`);
+  }
+  const st = fs.lstatSync(dir);
+  if (!st.isDirectory()) throw new Error(`${dir} is not a directory`);
+  if (st.uid !== uid) throw new Error(`${dir} belongs to uid ${st.uid}, not to this user (uid ${uid})`);
+  if ((st.mode & 0o077) !== 0) throw new Error(`${dir} is open to others (mode ${(st.mode & 0o777).toString(8)}; want 700)`);
 }
 
 /**

@@ -63,7 +63,7 @@ class Ec2BackupSource implements BackupSource {
     /** --instance-tag: the image tag that names an instance. */
     private readonly instanceTag?: string,
   ) {
-    this.ec2 = conn.client((c) => new EC2Client(c), region);
+    this.ec2 = conn.client(EC2Client, region);
     projectResponses(this.ec2, projections(instanceTag !== undefined));
   }
 

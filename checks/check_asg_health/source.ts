@@ -73,7 +73,7 @@ class AwsAsgHealthSource implements AsgHealthSource {
       g.members.filter((m) => m.lifecycleState.startsWith("Pending") && !found.get(g.name)?.has(m.instanceId)).map((m) => m.instanceId),
     );
     if (ids.length === 0) return new Map();
-    const ec2 = this.conn.client((c) => new EC2Client(c), this.region);
+    const ec2 = this.conn.client(EC2Client, this.region);
     const instances = await describeInstancesById(ec2, ids, this.conn.sendOptions);
     const out = new Map<string, Date>();
     for (const [id, i] of instances) if (i.LaunchTime) out.set(id, i.LaunchTime);

@@ -137,7 +137,7 @@ class ElbHealthSource implements HealthSource {
   private async addNames(groups: TargetGroupHealth[]): Promise<void> {
     const shown = groups.filter((g) => g.targetType === "instance").flatMap((g) => g.targets.filter((t) => t.state !== "healthy"));
     if (shown.length === 0) return;
-    const ec2 = this.conn.client((c) => new EC2Client(c), this.region);
+    const ec2 = this.conn.client(EC2Client, this.region);
     const found = await describeInstancesById(ec2, shown.map((t) => t.id), this.conn.sendOptions);
     for (const t of shown) t.name = nameTag(found.get(t.id));
   }

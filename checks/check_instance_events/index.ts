@@ -39,7 +39,8 @@ export default defineCheck({
   },
   iam: [
     { action: "ec2:DescribeInstanceStatus" },
-    { action: "ec2:DescribeInstances", when: "events to name, or --tag" },
+    { action: "ec2:DescribeTags", when: "events to name" },
+    { action: "ec2:DescribeInstances", when: "--tag" },
     { action: "ec2:DescribeRegions", when: "--region all" },
     { action: "sts:AssumeRole", when: "--role-arn" },
   ],

@@ -1,10 +1,11 @@
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { type AwsConnection, awsRegions } from "../../src/aws/connect";
-import { describeInstancesById, NAME_TAG_FIELDS, nameTag } from "../../src/aws/ec2-instances";
+import { nameTagsById } from "../../src/aws/ec2-instances";
 import { instancesWithTags, keepInstanceStatusFields, readInstanceStatuses } from "../../src/aws/instance-status";
 import type { AwsSettings } from "../../src/aws/options";
 import type { RegionalPort } from "../../src/aws/regions";
 import type { Context } from "../../src/context";
+import type { Projection } from "../../src/aws/xml-projection";
 import type { ScheduledEvent } from "./judge";
 import { readSelfEvents } from "./self";
 
@@ -39,6 +40,9 @@ export function connectEvents(settings: AwsSettings, ctx: Context): EventsPort {
   return { regional: awsRegions(settings, ctx, (conn, region) => new Ec2EventsSource(conn, region)), self: readSelfEvents };
 }
 
+// --tag is resolved with DescribeInstances, of which only the ids are read; Name tags come from DescribeTags.
+const INSTANCE_IDS: Projection = { command: "DescribeInstancesCommand", listTag: "instancesSet", keep: ["instanceId"] };
+
 /** The EC2 side of check_instance_events: statuses with their events, then Name tags in batches. */
 class Ec2EventsSource implements EventsSource {
   private readonly ec2: EC2Client;
@@ -47,10 +51,10 @@ class Ec2EventsSource implements EventsSource {
     private readonly conn: AwsConnection,
     private readonly region: string,
   ) {
-    this.ec2 = conn.client((c) => new EC2Client(c), region);
+    this.ec2 = conn.client(EC2Client, region);
     // Only ids and events are read: the status checks are dropped before the SDK parses them, which is
     // most of the cost of a 10,000-instance fleet.
-    keepInstanceStatusFields(this.ec2, ["eventsSet"], { more: [NAME_TAG_FIELDS] });
+    keepInstanceStatusFields(this.ec2, ["eventsSet"], { more: [INSTANCE_IDS] });
   }
 
   async read(selection: Selection): Promise<RegionEvents> {
@@ -82,9 +86,9 @@ class Ec2EventsSource implements EventsSource {
     return result;
   }
 
-  /** One DescribeInstances call per 200 instances. */
+  /** One DescribeTags call (key=Name) per 200 instances. */
   async names(instanceIds: readonly string[]): Promise<Map<string, string | undefined>> {
-    const found = await describeInstancesById(this.ec2, instanceIds, this.conn.sendOptions);
-    return new Map(instanceIds.map((id) => [id, nameTag(found.get(id))]));
+    const found = await nameTagsById(this.ec2, instanceIds, this.conn.sendOptions);
+    return new Map(instanceIds.map((id) => [id, found.get(id)]));
   }
 }

@@ -29,7 +29,8 @@ export default defineCheck({
   },
   iam: [
     { action: "ec2:DescribeInstanceStatus" },
-    { action: "ec2:DescribeInstances", when: "instances to name, --tag or --instance-id" },
+    { action: "ec2:DescribeTags", when: "instances to name" },
+    { action: "ec2:DescribeInstances", when: "--tag or --instance-id" },
     { action: "ec2:DescribeRegions", when: "--region all" },
     { action: "sts:AssumeRole", when: "--role-arn" },
   ],
@@ -46,7 +47,7 @@ export default defineCheck({
       // Only the instances with a long-output line are named: one batched lookup, never one per instance.
       const shown = statuses.filter((s) => isShown(s, rules));
       if (shown.length > 0) {
-        ctx.stage("reading Name tags (ec2:DescribeInstances)");
+        ctx.stage("reading Name tags (ec2:DescribeTags)");
         const names = await source.names(shown.map((s) => s.instanceId));
         for (const s of shown) s.name = names.get(s.instanceId);
       }

@@ -1,6 +1,6 @@
 import { EC2Client, type InstanceStatus, type InstanceStatusSummary } from "@aws-sdk/client-ec2";
 import { type AwsConnection, awsRegions } from "../../src/aws/connect";
-import { describeInstancesById, NAME_TAG_FIELDS, nameTag } from "../../src/aws/ec2-instances";
+import { describeInstancesById, NAME_TAG_FIELDS, nameTag, nameTagsById } from "../../src/aws/ec2-instances";
 import { instancesWithTags, keepInstanceStatusFields, readInstanceStatuses } from "../../src/aws/instance-status";
 import type { AwsSettings } from "../../src/aws/options";
 import type { RegionalPort } from "../../src/aws/regions";
@@ -39,7 +39,7 @@ class Ec2StatusSource implements StatusSource {
     private readonly conn: AwsConnection,
     private readonly region: string,
   ) {
-    this.ec2 = conn.client((c) => new EC2Client(c), region);
+    this.ec2 = conn.client(EC2Client, region);
     keepInstanceStatusFields(this.ec2, STATUS_FIELDS, { shortenPassing: true, more: [NAME_TAG_FIELDS] });
   }
 
@@ -54,12 +54,12 @@ class Ec2StatusSource implements StatusSource {
     return out;
   }
 
-  /** One DescribeInstances call per 200 instances not named yet. */
+  /** One DescribeTags call (key=Name) per 200 instances not named yet. */
   async names(instanceIds: readonly string[]): Promise<Map<string, string | undefined>> {
     const unknown = instanceIds.filter((id) => !this.knownNames.has(id));
     if (unknown.length > 0) {
-      const found = await describeInstancesById(this.ec2, unknown, this.conn.sendOptions);
-      for (const id of unknown) this.knownNames.set(id, nameTag(found.get(id)));
+      const found = await nameTagsById(this.ec2, unknown, this.conn.sendOptions);
+      for (const id of unknown) this.knownNames.set(id, found.get(id));
     }
     return new Map(instanceIds.map((id) => [id, this.knownNames.get(id)]));
   }

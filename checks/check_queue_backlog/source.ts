@@ -85,7 +85,7 @@ class SqsBacklogSource implements BacklogSource {
     /** Names the current step for the timeout message. */
     private readonly stage: (name: string) => void = () => {},
   ) {
-    this.sqs = conn.client((c) => new SQSClient(c), region);
+    this.sqs = conn.client(SQSClient, region);
   }
 
   async read(targets: RegionTargets): Promise<RegionBacklog> {

@@ -4,8 +4,9 @@ import { elbName } from "../../src/aws/elb-name";
 import { type Elbv2Ref, targetGroupRef } from "../../src/aws/elbv2-name";
 import type { AwsSettings } from "../../src/aws/options";
 import { UsageError } from "../../src/errors";
+import { parseDuration } from "../../src/duration";
 import { choice, positiveInteger, state, value, values } from "../../src/options";
-import { isSafeHost, isSshOption, type SshSettings } from "../../src/ssh";
+import { defaultControlDir, isSafeHost, isSshOption, type SshSettings } from "../../src/ssh";
 import { State } from "../../src/state";
 import type { Component, Window } from "../serverscore/judge";
 import type { AddressKind } from "./source";
@@ -49,6 +50,25 @@ export const FLEET_OPTIONS = {
     if (!isSshOption(option)) throw new UsageError(`${flagName}: expected Key=value as for ssh -o, got '${option}'`);
     return option;
   }),
+  sshReuse: value(
+    { placeholder: "DURATION", help: "Keep one SSH master connection per host for DURATION after the run (bare number = seconds), so the next run skips the handshake", group: FLEET },
+    (t, flagName) => {
+      const seconds = parseDuration(t, "s", flagName);
+      if (seconds <= 0) throw new UsageError(`${flagName}: expected a duration above 0, got '${t}'`);
+      return seconds;
+    },
+  ),
+  sshControlDir: value(
+    { placeholder: "DIR", help: "Private (0700) folder for --ssh-reuse's control sockets (default $XDG_RUNTIME_DIR/aws-checks-ssh, else /tmp/aws-checks-ssh-UID)", group: FLEET },
+    (dir, flagName) => {
+      // ssh reads ControlPath as a config value (no spaces, % starts a token), and a Unix socket path
+      // holds 107 bytes: the folder, a slash and %C's 40 characters must fit.
+      if (!dir.startsWith("/")) throw new UsageError(`${flagName}: expected an absolute path, got '${dir}'`);
+      if (/[\s%"'\\]/.test(dir)) throw new UsageError(`${flagName}: '${dir}' holds a space, quote, backslash or %, which ssh's ControlPath cannot take`);
+      if (Buffer.byteLength(dir) > 64) throw new UsageError(`${flagName}: '${dir}' is too long for a socket path (at most 64 bytes)`);
+      return dir.replace(/\/+$/, "") || "/";
+    },
+  ),
   remoteCommand: value({ placeholder: "CMD", default: "serverscore --format json", help: "Command run on each host, must print the probe's JSON", group: FLEET }, (t, flagName) => {
     if (t.trim() === "") throw new UsageError(`${flagName}: empty command`);
     return t;
@@ -85,6 +105,8 @@ type FleetValues = {
   sshPort?: number;
   sshIdentity?: string;
   sshOption: string[];
+  sshReuse?: number;
+  sshControlDir?: string;
   remoteCommand: string;
   concurrency: number;
   unreachable: State;
@@ -98,16 +120,22 @@ export function fromAws(o: Pick<FleetValues, "elb" | "targetGroup" | "asg">): bo
 
 /** Options that only mean something with --host, --elb, --target-group or --asg: given alone, they are a mistake worth naming. */
 export function checkFleetOptions(o: FleetValues, given: ReadonlySet<string>): void {
+  if (o.sshControlDir !== undefined && o.sshReuse === undefined) throw new UsageError("--ssh-control-dir needs --ssh-reuse");
   if (o.host.length > 0 || fromAws(o)) {
     if (o.address !== undefined && !fromAws(o)) throw new UsageError("--address needs --elb, --target-group or --asg");
     return;
   }
-  const stray = ["address", "ssh-user", "ssh-port", "ssh-identity", "ssh-option", "remote-command", "concurrency", "unreachable", "aggregate"].find((name) => given.has(name));
+  const stray = ["address", "ssh-user", "ssh-port", "ssh-identity", "ssh-option", "ssh-reuse", "remote-command", "concurrency", "unreachable", "aggregate"].find((name) => given.has(name));
   if (stray !== undefined) throw new UsageError(`--${stray} needs --host, --elb, --target-group or --asg`);
 }
 
 /** Fleet options when --host, --elb, --target-group or --asg is given, undefined for local mode. */
-export function fleetOptions(o: FleetValues, aws: AwsSettings, score: { window?: Window; components?: Component[] }): FleetOptions | undefined {
+export function fleetOptions(
+  o: FleetValues,
+  aws: AwsSettings,
+  score: { window?: Window; components?: Component[] },
+  env: Readonly<Record<string, string | undefined>>,
+): FleetOptions | undefined {
   if (o.host.length === 0 && !fromAws(o)) return undefined;
   // --window/--components are passed on as separate words only when given: the probe keeps its defaults.
   const command = [o.remoteCommand];
@@ -118,7 +146,16 @@ export function fleetOptions(o: FleetValues, aws: AwsSettings, score: { window?:
     elb: o.elb === undefined ? undefined : { name: o.elb, address: o.address ?? "private-ip", aws },
     asg: o.asg.length === 0 ? undefined : { names: o.asg, address: o.address ?? "private-ip", aws },
     targetGroup: o.targetGroup === undefined ? undefined : { ref: o.targetGroup, address: o.address ?? "private-ip", aws },
-    ssh: { user: o.sshUser, port: o.sshPort, identityFile: o.sshIdentity, options: o.sshOption },
+    ssh: {
+      user: o.sshUser,
+      port: o.sshPort,
+      identityFile: o.sshIdentity,
+      options: o.sshOption,
+      reuse:
+        o.sshReuse === undefined
+          ? undefined
+          : { persistSeconds: o.sshReuse, controlDir: o.sshControlDir ?? defaultControlDir(env, process.getuid?.() ?? 0) },
+    },
     command,
     concurrency: o.concurrency,
     unreachable: o.unreachable,

@@ -45,7 +45,7 @@ export default defineCheck({
 
   async evaluate(o, port, ctx) {
     const thresholds = new Thresholds(o.warning, o.critical);
-    const fleet = fleetOptions(o, awsSettings(o), { window: o.window, components: o.components });
+    const fleet = fleetOptions(o, awsSettings(o), { window: o.window, components: o.components }, ctx.env);
     if (fleet !== undefined) {
       // Loaded only in fleet mode: a local check does not pay for the SSH runner.
       const { runFleet } = await import("./fleet");

@@ -1,3 +1,4 @@
+import { CheckError, errorMessage } from "../../src/errors";
 import type { InstanceHealth } from "../../src/aws/elb";
 import type { Elbv2Ref } from "../../src/aws/elbv2-name";
 import type { AwsSettings } from "../../src/aws/options";
@@ -46,7 +47,17 @@ export function connectScore(awsSettings: AwsSettings | undefined, ctx: Context)
     host: thisHost,
     elb: aws?.elb,
     asg: aws?.asg,
-    ssh: async (...args) => (await import("../../src/ssh")).sshAll(...args),
+    ssh: async (hosts, settings, command, limits) => {
+      const { ensureControlDir, sshAll } = await import("../../src/ssh");
+      if (settings.reuse !== undefined) {
+        try {
+          ensureControlDir(settings.reuse.controlDir, process.getuid?.() ?? 0);
+        } catch (err) {
+          throw new CheckError(`--ssh-control-dir: ${errorMessage(err)}`);
+        }
+      }
+      return sshAll(hosts, settings, command, limits);
+    },
   };
 }
 
@@ -66,7 +77,7 @@ function lazyAws(settings: AwsSettings, ctx: Context): { elb: RegionalPort<ElbSo
       import("@aws-sdk/client-ec2"),
       import("../../src/aws/ec2-instances"),
     ]);
-    const found = await describeInstancesById(conn.client((c) => new EC2Client(c), region), instanceIds, conn.sendOptions);
+    const found = await describeInstancesById(conn.client(EC2Client, region), instanceIds, conn.sendOptions);
     return new Map(instanceIds.map((id) => [id, addressOf(found.get(id), kind)]));
   };
   return {

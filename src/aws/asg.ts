@@ -55,7 +55,7 @@ export class AutoScaling {
     private readonly conn: AwsConnection,
     readonly region: string,
   ) {
-    this.client = conn.client((c) => new AutoScalingClient(c), region);
+    this.client = conn.client(AutoScalingClient, region);
   }
 
   /**

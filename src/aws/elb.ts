@@ -42,7 +42,7 @@ export class ClassicElb {
     private readonly conn: AwsConnection,
     readonly region: string,
   ) {
-    this.client = conn.client((c) => new ElasticLoadBalancingClient(c), region);
+    this.client = conn.client(ElasticLoadBalancingClient, region);
   }
 
   /**

@@ -64,7 +64,7 @@ export class Elbv2 {
     private readonly conn: AwsConnection,
     readonly region: string,
   ) {
-    this.client = conn.client((c) => new ElasticLoadBalancingV2Client(c), region);
+    this.client = conn.client(ElasticLoadBalancingV2Client, region);
   }
 
   /** Every target group of the region, or of one load balancer: all pages, 400 a page. */
@@ -192,7 +192,7 @@ export async function targetGroupInstanceIds(conn: AwsConnection, region: string
   const ids = read.targets.map((t) => t.id);
   if (read.group.targetType !== "ip") return read.group.targetType === "instance" ? ids : [];
   if (ids.length === 0) return [];
-  const ec2 = conn.client((c) => new EC2Client(c), region);
+  const ec2 = conn.client(EC2Client, region);
   const byIp = await describeInstancesByPrivateIp(ec2, ids, conn.sendOptions);
   return ids.flatMap((ip) => byIp.get(ip)?.InstanceId ?? []);
 }

@@ -39,7 +39,7 @@ export async function resolveRegions(conn: AwsConnection, ctx: Context): Promise
   if (given.includes("all")) {
     ctx.stage("listing regions (ec2:DescribeRegions)");
     const { EC2Client, DescribeRegionsCommand } = await import("@aws-sdk/client-ec2");
-    const ec2 = conn.client((c) => new EC2Client(c), base ?? "us-east-1");
+    const ec2 = conn.client(EC2Client, base ?? "us-east-1");
     const out = await ec2.send(new DescribeRegionsCommand({}), conn.sendOptions);
     const names = (out.Regions ?? []).map((r) => r.RegionName).filter((n): n is string => !!n).sort();
     if (names.length === 0) throw new CheckError("ec2:DescribeRegions returned no region");

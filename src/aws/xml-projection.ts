@@ -100,9 +100,30 @@ async function readBody(body: unknown): Promise<string | undefined> {
   return undefined;
 }
 
+type ProjectedClient = { middlewareStack: { addRelativeTo: (...args: never[]) => void } };
+
+// A client is shared by every check of a gate that reads the same service and region (src/aws/connect.ts),
+// so checks add their projections to the client's one middleware: the fields kept for a command are the
+// union of what they read, never fewer than one of them needs.
+// A rewrite only shortens fields to what they mean (see Projection.rewrite), so every check's rewrites apply.
+const projectionsOf = new WeakMap<ProjectedClient, Map<string, { listTag: string; keep: Set<string>; rewrites: Set<(xml: string) => string> }>>();
+
 /** Installs the projections on a client: its raw answers are trimmed just before the SDK parses them. */
-export function projectResponses(client: { middlewareStack: { addRelativeTo: (...args: never[]) => void } }, projections: Projection[]): void {
-  const byCommand = new Map(projections.map((p) => [p.command, { listTag: p.listTag, keep: new Set(p.keep), rewrite: p.rewrite }]));
+export function projectResponses(client: ProjectedClient, projections: Projection[]): void {
+  const known = projectionsOf.get(client);
+  if (known !== undefined) {
+    for (const p of projections) {
+      const same = known.get(p.command);
+      if (same === undefined) known.set(p.command, { listTag: p.listTag, keep: new Set(p.keep), rewrites: new Set(p.rewrite ? [p.rewrite] : []) });
+      else {
+        for (const k of p.keep) same.keep.add(k);
+        if (p.rewrite) same.rewrites.add(p.rewrite);
+      }
+    }
+    return;
+  }
+  const byCommand = new Map(projections.map((p) => [p.command, { listTag: p.listTag, keep: new Set(p.keep), rewrites: new Set(p.rewrite ? [p.rewrite] : []) }]));
+  projectionsOf.set(client, byCommand);
   const middleware: Middleware = (next, context) => async (args) => {
     const result = await next(args);
     const projection = byCommand.get(context.commandName ?? "");
@@ -111,7 +132,7 @@ export function projectResponses(client: { middlewareStack: { addRelativeTo: (..
     const xml = await readBody(response.body);
     if (xml === undefined) return result;
     let text = projectXmlList(xml, projection.listTag, projection.keep);
-    if (projection.rewrite) text = projection.rewrite(text);
+    for (const rewrite of projection.rewrites) text = rewrite(text);
     const trimmed = Buffer.from(text);
     response.body = trimmed;
     if (response.headers) response.headers["content-length"] = String(trimmed.length);

@@ -134,17 +134,19 @@ describe("judging events (compiled binary against the wire-level fake)", () => {
 });
 
 describe("scale: calls grow with pages, not instances", () => {
-  it("a 2,500-instance fleet is read in 3 pages, Name tags in one batched call per 100 instances with events", async () => {
-    const fleet = makeFleet({ count: 2500, eventEvery: 100, prefix: "node" });
+  it("a 2,500-instance fleet is read in 3 pages, Name tags in one DescribeTags call per 200 instances with events", async () => {
+    const fleet = makeFleet({ count: 2500, eventEvery: 5, prefix: "node" });
     fake.setScenario(oneRegion(fleet));
     // Calls are counted here, not time: a deadline a loaded machine cannot reach (speed: bench/events.sh).
     const r = await events(["-t", "60"], {}, 90_000);
     expect(r.exitCode).toBe(2); // the default events start within 3 days + up to 24 h
     expect(perfdata(r.stdout).get("instances")).toBe("2500;;;0");
-    expect(perfdata(r.stdout).get("events")).toBe("25;;;0");
+    expect(perfdata(r.stdout).get("events")).toBe("500;;;0");
     expect(r.stdout).toMatch(/\(node-1\)/);
+    // 1,000 per status page; 500 instances with events → 200 + 200 + 100 ids per DescribeTags call.
     expect(fake.count("DescribeInstanceStatus")).toBe(3);
-    expect(fake.count("DescribeInstances")).toBe(1);
+    expect(fake.count("DescribeTags")).toBe(3);
+    expect(fake.count("DescribeInstances")).toBe(0);
   }, 120_000);
 });
 

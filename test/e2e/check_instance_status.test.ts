@@ -139,7 +139,8 @@ describe("scale: calls grow with pages, not instances", () => {
     expect(r.stdout).toContain("[CRITICAL] i-000000000000007d2 (node-2002) [us-east-1]: system check impaired: reachability failed since");
     expect(fake.count("DescribeInstanceStatus")).toBe(3);
     expect(fake.callsWhere({ action: "DescribeInstanceStatus" }).map((c) => c.params.MaxResults)).toEqual(["1000", "1000", "1000"]);
-    expect(fake.count("DescribeInstances")).toBe(1);
+    expect(fake.count("DescribeTags")).toBe(1);
+    expect(fake.count("DescribeInstances")).toBe(0);
     expect(fake.calls).toHaveLength(4);
   });
 });

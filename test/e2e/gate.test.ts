@@ -165,6 +165,31 @@ describe("aws-checks gate (compiled binary)", () => {
     }
   });
 
+  it("assumes a shared role once for the whole gate, however many entries, and signs every call with it", async () => {
+    const role = "arn:aws:iam::210987654321:role/monitor";
+    const entries = [
+      ...Array.from({ length: 8 }, (_, i) => events(`events-${i}`, i % 2 === 0 ? "ok" : "warn")),
+      ...Array.from({ length: 4 }, (_, i) => ({ name: `west-${i}`, command: "check_instance_events", args: ["--region", "eu-west-1"] })),
+      ...Array.from({ length: 4 }, (_, i) => ({ name: `images-${i}`, command: "check_ami_freshness", args: ["--tag", "tier=ok", "-w", "26h", "-c", "50h"] })),
+      ...Array.from({ length: 2 }, (_, i) => ({ name: `queue-${i}`, command: "check_queue_backlog", args: ["--queue", "backup-jobs"] })),
+      ...Array.from({ length: 2 }, (_, i) => ({ name: `elb-${i}`, command: "check_elb_health", args: ["--elb", "web"] })),
+    ];
+    const file = join(dir, "role.yaml");
+    writeFileSync(file, stringify({ aws: { region: "us-east-1", "endpoint-url": fake.url, "role-arn": role }, checks: entries }));
+    const r = await gate([file, "--format", "json"]);
+    expect(r.stderr).toBe("");
+    const out = JSON.parse(r.stdout);
+    expect(out.checks.map((c: JsonCheck) => c.state).filter((s: string) => s === "UNKNOWN")).toEqual([]);
+    expect(out.checks).toHaveLength(20);
+    expect(fake.assumedRoles).toHaveLength(1);
+    expect(fake.assumedRoles[0]).toMatchObject({ roleArn: role, callerAccessKeyId: "AKIDGATE" });
+    expect(fake.count("AssumeRole")).toBe(1);
+    // Every other call, in both regions and all four services, carried the role's key.
+    const others = fake.calls.filter((c) => c.action !== "AssumeRole");
+    expect(others.length).toBeGreaterThan(20);
+    expect(new Set(others.map((c) => c.accessKeyId))).toEqual(new Set([fake.assumedRoles[0].accessKeyId]));
+  });
+
   it("runs every command of the suite against the fake endpoint and local mounts: JSON and a valid JUnit file", async () => {
     const { entries, expected } = everyCommand();
     const listed = (await runBinary("aws-checks", ["--list"])).stdout.trim().split("\n");

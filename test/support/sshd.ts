@@ -24,6 +24,8 @@ export interface TestSshd {
   sshArgs(): string[];
   /** A directory the test user may write to (counters, logs of fake probes). */
   scratch: string;
+  /** Connections sshd has accepted (authenticated) so far, from its log. */
+  accepted(): number;
   stop(): Promise<void>;
 }
 
@@ -114,7 +116,12 @@ async function waitForBanner(port: number, child: ChildProcess, log: () => strin
   throw new Error(`sshd did not answer on 127.0.0.1:${port}: ${log()}`);
 }
 
-export async function startSshd(): Promise<TestSshd> {
+/**
+ * `loopbackHosts`: how many addresses sshd listens on, 127.0.0.1 upwards (Linux routes all of 127/8
+ * to lo), all in known_hosts: distinct hosts for OpenSSH, which keeps one master per address.
+ */
+export async function startSshd(opts: { loopbackHosts?: number } = {}): Promise<TestSshd> {
+  const addresses = Array.from({ length: opts.loopbackHosts ?? 1 }, (_, i) => `127.0.0.${i + 1}`);
   const home = ensureUser(TEST_USER);
   const dir = mkdtempSync("/tmp/aws-checks-test-");
   chmodSync(dir, 0o755);
@@ -157,7 +164,7 @@ export async function startSshd(): Promise<TestSshd> {
       config,
       [
         `Port ${port}`,
-        "ListenAddress 127.0.0.1",
+        ...addresses.map((a) => `ListenAddress ${a}`),
         `HostKey ${hostKey}`,
         `PidFile ${join(dir, "sshd.pid")}`,
         `AuthorizedKeysFile ${authorizedKeys}`,
@@ -169,14 +176,22 @@ export async function startSshd(): Promise<TestSshd> {
         // The benchmark and concurrency tests open many connections at once; the default 10:30:100
         // drops unauthenticated ones beyond 10 at random.
         "MaxStartups 200",
-        "LogLevel ERROR",
+        // INFO: one "Accepted publickey" line per authenticated connection, which tests count.
+        "LogLevel INFO",
         "",
       ].join("\n"),
     );
     run(SSHD, ["-t", "-f", config]);
     const child = spawn(SSHD, ["-D", "-e", "-f", config], { stdio: ["ignore", "ignore", "pipe"] });
     let log = "";
-    child.stderr?.on("data", (d) => (log = (log + d).slice(-4000)));
+    let accepted = 0;
+    let partial = "";
+    child.stderr?.on("data", (d) => {
+      log = (log + d).slice(-4000);
+      const lines = (partial + d).split("\n");
+      partial = lines.pop() ?? "";
+      accepted += lines.filter((l) => /^Accepted publickey for /.test(l)).length;
+    });
     try {
       await waitForBanner(port, child, () => log);
     } catch (err) {
@@ -186,7 +201,7 @@ export async function startSshd(): Promise<TestSshd> {
     }
     const pub = readFileSync(`${hostKey}.pub`, "utf8").split(" ").slice(0, 2).join(" ");
     const knownHosts = join(dir, "known_hosts");
-    writeFileSync(knownHosts, `[127.0.0.1]:${port},[localhost]:${port} ${pub}\n`);
+    writeFileSync(knownHosts, `${[...addresses, "localhost"].map((a) => `[${a}]:${port}`).join(",")} ${pub}\n`);
 
     return {
       port,
@@ -197,6 +212,7 @@ export async function startSshd(): Promise<TestSshd> {
       wrongIdentity,
       knownHosts,
       scratch,
+      accepted: () => accepted,
       sshArgs: () => [
         "--ssh-user", TEST_USER,
         "--ssh-port", String(port),

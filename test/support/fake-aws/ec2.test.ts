@@ -3,6 +3,7 @@ import {
   DescribeInstanceStatusCommand,
   DescribeInstancesCommand,
   DescribeRegionsCommand,
+  DescribeTagsCommand,
   EC2Client,
   paginateDescribeImages,
   paginateDescribeInstanceStatus,
@@ -178,6 +179,21 @@ describe("fake EC2 with the real EC2Client", () => {
     const eu = await new EC2Client(clientConfig(fake, "eu-west-1")).send(new DescribeInstancesCommand({}));
     expect(eu.Reservations).toHaveLength(3);
     expect(eu.Reservations?.[0]?.Instances?.[0]?.PrivateDnsName).toMatch(/\.eu-west-1\.compute\.internal$/);
+  });
+
+  it("DescribeTags: the Name tags of given instances, filtered on key and resource-id", async () => {
+    const ids = [instanceId(1), instanceId(2), "i-00000000000ffffff"];
+    const out = await ec2.send(
+      new DescribeTagsCommand({ Filters: [{ Name: "key", Values: ["Name"] }, { Name: "resource-id", Values: ids }] }),
+    );
+    expect(out.Tags).toEqual([
+      { ResourceId: instanceId(1), ResourceType: "instance", Key: "Name", Value: "host-1" },
+      { ResourceId: instanceId(2), ResourceType: "instance", Key: "Name", Value: "host-2" },
+    ]);
+    const tooMany = Array.from({ length: 201 }, (_, i) => instanceId(i + 1));
+    await expect(ec2.send(new DescribeTagsCommand({ Filters: [{ Name: "resource-id", Values: tooMany }] }))).rejects.toMatchObject({
+      name: "InvalidParameterValue",
+    });
   });
 
   it("DescribeRegions lists the scenario's enabled regions", async () => {

@@ -1,6 +1,6 @@
 /**
  * EC2 (ec2Query protocol, API version 2016-11-15): DescribeInstanceStatus,
- * DescribeInstances, DescribeRegions, DescribeImages.
+ * DescribeInstances, DescribeTags (instances), DescribeRegions, DescribeImages.
  */
 import type { RequestContext } from "./context";
 import { AwsError, EC2_NAMESPACE, type WireResponse, invalidAction } from "./errors";
@@ -295,6 +295,50 @@ function describeInstances(params: QueryParams, ctx: RequestContext): WireRespon
 }
 
 // ---------------------------------------------------------------------------
+// Tags (of instances, the only resources the scenario tags)
+
+interface TagRow {
+  resourceId: string;
+  key: string;
+  value: string;
+}
+
+// Real EC2 caps every filter at 200 values.
+const EC2_MAX_FILTER_VALUES = 200;
+
+function describeTags(params: QueryParams, ctx: RequestContext): WireResponse {
+  const region = ctx.regionIndex;
+  const filters = params.filters();
+  for (const f of filters) {
+    if (f.values.length > EC2_MAX_FILTER_VALUES) throw invalidParam(`The filter '${f.name}' takes at most ${EC2_MAX_FILTER_VALUES} values`);
+  }
+  const max = validateMaxResults(params, false, "");
+  // A resource-id filter looks the instances up instead of scanning the region, as EC2's index would.
+  const byId = filters.find((f) => f.name === "resource-id");
+  const candidates = byId
+    ? byId.values.flatMap((id) => region.instanceById.get(id) ?? [])
+    : region.instances;
+  const rows: TagRow[] = [];
+  for (const inst of candidates) {
+    for (const [key, value] of Object.entries(inst.tags ?? {})) rows.push({ resourceId: inst.id, key, value });
+  }
+  const pred = compileFilters<TagRow>(
+    filters,
+    { "resource-id": (r) => r.resourceId, "resource-type": () => "instance", key: (r) => r.key, value: (r) => r.value },
+    () => undefined,
+  );
+  const matched = rows.filter(pred);
+  const offset = offsetFrom("DescribeTags", params);
+  const p = page("DescribeTags", matched, offset, max ?? Number.MAX_SAFE_INTEGER);
+  let inner = "<tagSet>";
+  for (const r of p.items) {
+    inner += `<item><resourceId>${r.resourceId}</resourceId><resourceType>instance</resourceType><key>${esc(r.key)}</key><value>${esc(r.value)}</value></item>`;
+  }
+  inner += "</tagSet>" + el("nextToken", p.next);
+  return ec2Response("DescribeTags", ctx.requestId, inner);
+}
+
+// ---------------------------------------------------------------------------
 // Regions
 
 function describeRegions(params: QueryParams, ctx: RequestContext): WireResponse {
@@ -418,6 +462,7 @@ export function warmEc2(region: RegionIndex, accountId: string): void {
 export const EC2_ACTIONS: Record<string, (params: QueryParams, ctx: RequestContext) => WireResponse> = {
   DescribeInstanceStatus: describeInstanceStatus,
   DescribeInstances: describeInstances,
+  DescribeTags: describeTags,
   DescribeRegions: describeRegions,
   DescribeImages: describeImages,
 };

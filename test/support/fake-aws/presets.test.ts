@@ -13,6 +13,11 @@ describe("presets", () => {
     expect(ev?.instances?.every((i) => i.state === "running" && /^i-[0-9a-f]{17}$/.test(i.id))).toBe(true);
     expect(ev?.instances?.filter((i) => typeof i.systemStatus === "object" && i.systemStatus.status === "impaired")).toHaveLength(10);
     expect(ev?.instances?.filter((i) => i.attachedEbsStatus === "insufficient-data")).toHaveLength(10);
+    for (const [name, count] of [["events-20", 20], ["events-2000", 2_000]] as const) {
+      const fleet = presetScenario(name, NOW).regions["us-east-1"]?.instances;
+      expect(fleet).toHaveLength(count);
+      expect(fleet?.filter((i) => (i.events?.length ?? 0) > 0)).toHaveLength(count / 10);
+    }
     const img = presetScenario("images-2000x10", NOW).regions["us-east-1"];
     expect(img?.instances).toHaveLength(2_000);
     expect(img?.images).toHaveLength(20_000);

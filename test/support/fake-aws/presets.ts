@@ -99,6 +99,13 @@ export function events10000Preset(now: Date = hourNow()): Scenario {
   };
 }
 
+/** A fleet of `count` running instances in us-east-1; every 10th has one pending system-reboot (bench/peers.sh). */
+function eventsFleetPreset(count: number) {
+  return (now: Date = hourNow()): Scenario => ({
+    regions: { "us-east-1": { instances: makeFleet({ region: "us-east-1", count, eventEvery: 10, now }) } },
+  });
+}
+
 /** 2,000 instances with 10 daily AMIs each (20,000 images). */
 export function images2000x10Preset(now: Date = hourNow()): Scenario {
   const fleet = makeFleet({ region: "us-east-1", count: 2_000, now });
@@ -161,6 +168,8 @@ export function sqs1500Preset(): Scenario {
 
 export const PRESETS: Record<string, (now?: Date) => Scenario> = {
   small: smallPreset,
+  "events-20": eventsFleetPreset(20),
+  "events-2000": eventsFleetPreset(2_000),
   "events-10000": events10000Preset,
   "images-2000x10": images2000x10Preset,
   "elb-450": elb450Preset,
