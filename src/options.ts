@@ -40,11 +40,6 @@ export function longName(key: string): string {
   return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
-/** `probe-timeout` -> `probeTimeout`: the spec key of a long option. */
-export function keyOf(long: string): string {
-  return long.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
-
 interface Shown {
   short?: string;
   placeholder?: string;

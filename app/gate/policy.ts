@@ -10,8 +10,6 @@ export interface Policy {
   failOn: State.WARNING | State.CRITICAL | State.UNKNOWN;
 }
 
-export const FAIL_ON_NAMES = ["warning", "critical", "unknown"] as const;
-
 export function parseFailOn(text: string): Policy["failOn"] | undefined {
   switch (text.toLowerCase()) {
     case "warning":

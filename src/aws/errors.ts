@@ -1,7 +1,5 @@
 import { CheckError, errorMessage } from "../errors";
 import type { ProxiedError } from "./http-handler";
-import { type Report, simpleReport } from "../report";
-import { State } from "../state";
 
 // IAM action prefixes of the clients the suite uses (the SDK's client name -> IAM service prefix).
 const IAM_PREFIX: Record<string, string> = {
@@ -116,9 +114,4 @@ function proxyProblem(e: SdkError, action: string, message: string): string | un
     return `no connection through the proxy ${e.$proxy} for ${action} (to ${e.$target}): ${message}`;
   }
   return undefined;
-}
-
-/** The one mapping from an AWS error to a report. */
-export function describeAwsError(err: unknown): Report {
-  return simpleReport(State.UNKNOWN, awsErrorText(err));
 }

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type FakeAws, startFakeAws } from "../support/fake-aws/server";
+import { describe, expect, it } from "vitest";
+import { type FakeAws } from "../support/fake-aws/server";
 import { type Image, type ImageState, type Instance, type LoadBalancer, type Scenario, type TargetGroup, targetGroupArn } from "../support/fake-aws/scenario";
 import { firstLine, perfdata, runBinary } from "../support/run-binary";
 import { lateBy } from "../support/timing";
+import { withFakeAws } from "../support/fake-aws/lifecycle";
 
 const HOUR = 3600_000;
 const REGION = "us-east-1";
@@ -34,14 +35,7 @@ function ami(args: string[]) {
   });
 }
 
-beforeAll(async () => {
-  fake = await startFakeAws(scenario([], []));
-});
-afterAll(() => fake?.stop());
-beforeEach(() => {
-  fake.clearFaults();
-  fake.resetCalls();
-});
+withFakeAws(scenario([], []), (started) => (fake = started));
 
 describe("age of the newest available image, default thresholds (26h / 50h)", () => {
   it("ok-fresh, warn-30h, crit-60h: one instance each", async () => {

@@ -1,16 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  type AutoScalingGroup,
-  type FakeAws,
-  instanceId,
-  launchActivity,
-  makeAutoScalingGroups,
-  makeFleet,
-  type Scenario,
-  startFakeAws,
-  terminateActivity,
-} from "../support/fake-aws/index";
+import { describe, expect, it } from "vitest";
+import { type AutoScalingGroup, type FakeAws, instanceId, launchActivity, makeAutoScalingGroups, makeFleet, type Scenario, terminateActivity } from "../support/fake-aws/index";
 import { firstLine, perfdata, runBinary } from "../support/run-binary";
+import { withFakeAws } from "../support/fake-aws/lifecycle";
 
 const REGION = "us-east-1";
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
@@ -31,14 +22,7 @@ function asg(args: string[]) {
   });
 }
 
-beforeAll(async () => {
-  fake = await startFakeAws(fleetOf250());
-});
-afterAll(() => fake?.stop());
-beforeEach(() => {
-  fake.clearFaults();
-  fake.resetCalls();
-});
+withFakeAws(fleetOf250(), (started) => (fake = started));
 
 describe("check_asg_health against the fake endpoint, compiled binary", () => {
   it("ok-250-groups: 3 pages of 100, no activity call when nothing is moving", async () => {

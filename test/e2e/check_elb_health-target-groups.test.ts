@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { presetScenario } from "../support/fake-aws/presets";
 import { type Instance, instanceId, makeFleet, type Scenario, type Target, type TargetGroup, targetGroupArn } from "../support/fake-aws/scenario";
-import { type FakeAws, startFakeAws } from "../support/fake-aws/server";
+import { type FakeAws } from "../support/fake-aws/server";
 import { firstLine, perfdata, runBinary } from "../support/run-binary";
+import { withFakeAws } from "../support/fake-aws/lifecycle";
 
 const REGION = "us-east-1";
 let fake: FakeAws;
@@ -25,14 +26,7 @@ function elb(args: string[]) {
 // would keep calling the fake during the next test.
 const SLOW = 120_000;
 
-beforeAll(async () => {
-  fake = await startFakeAws(scenario([]));
-});
-afterAll(() => fake?.stop());
-beforeEach(() => {
-  fake.clearFaults();
-  fake.resetCalls();
-});
+withFakeAws(scenario([]), (started) => (fake = started));
 
 describe("ALB/NLB/GWLB target groups", () => {
   it("900 target groups over 3 pages: one DescribeTargetHealth each, nothing per target; the failing one on the last page is found", async () => {

@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type FakeAws, startFakeAws } from "../support/fake-aws/server";
+import { describe, expect, it } from "vitest";
+import { type FakeAws } from "../support/fake-aws/server";
 import { type ElbInstanceState, type LoadBalancer, type LoadBalancerMember, makeFleet, makeLoadBalancers, type Scenario } from "../support/fake-aws/scenario";
 import { firstLine, perfdata, runBinary } from "../support/run-binary";
 import { lateBy } from "../support/timing";
+import { withFakeAws } from "../support/fake-aws/lifecycle";
 
 const REGION = "us-east-1";
 
@@ -22,14 +23,7 @@ function elb(args: string[], killAfterMs?: number) {
   });
 }
 
-beforeAll(async () => {
-  fake = await startFakeAws(scenario());
-});
-afterAll(() => fake?.stop());
-beforeEach(() => {
-  fake.clearFaults();
-  fake.resetCalls();
-});
+withFakeAws(scenario(), (started) => (fake = started));
 
 describe("InService counts per classic load balancer", () => {
   it("ok-all-in-service: every load balancer, one DescribeInstanceHealth each", async () => {

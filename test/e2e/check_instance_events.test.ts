@@ -1,10 +1,11 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type FakeAws, startFakeAws } from "../support/fake-aws/server";
+import { beforeEach, describe, expect, it } from "vitest";
+import { type FakeAws } from "../support/fake-aws/server";
 import { type Instance, type InstanceEvent, makeFleet, type Scenario } from "../support/fake-aws/scenario";
 import { firstLine, perfdata, ROOT, runBinary } from "../support/run-binary";
 import { lateBy } from "../support/timing";
+import { withFakeAws } from "../support/fake-aws/lifecycle";
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
@@ -30,14 +31,7 @@ function events(args: string[], env: Record<string, string> = {}, killAfterMs?: 
   return runBinary("check_instance_events", ["--region", REGION, ...args], { env: fake.env(env), killAfterMs });
 }
 
-beforeAll(async () => {
-  fake = await startFakeAws(oneRegion([]));
-});
-afterAll(() => fake?.stop());
-beforeEach(() => {
-  fake.clearFaults();
-  fake.resetCalls();
-});
+withFakeAws(oneRegion([]), (started) => (fake = started));
 
 describe("judging events (compiled binary against the wire-level fake)", () => {
   it("ok-no-events: no event is OK with counts in perfdata", async () => {

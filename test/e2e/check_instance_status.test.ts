@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type FakeAws, startFakeAws } from "../support/fake-aws/server";
+import { beforeEach, describe, expect, it } from "vitest";
+import { type FakeAws } from "../support/fake-aws/server";
 import { type Instance, makeFleet, type Scenario } from "../support/fake-aws/scenario";
 import { firstLine, perfdata, runBinary } from "../support/run-binary";
+import { withFakeAws } from "../support/fake-aws/lifecycle";
 
 const REGION = "us-east-1";
 const HOUR = 3600_000;
@@ -19,14 +20,7 @@ function status(args: string[], env: Record<string, string> = {}) {
   return runBinary("check_instance_status", ["--region", REGION, ...args], { env: fake.env(env) });
 }
 
-beforeAll(async () => {
-  fake = await startFakeAws(oneRegion([]));
-});
-afterAll(() => fake?.stop());
-beforeEach(() => {
-  fake.clearFaults();
-  fake.resetCalls();
-});
+withFakeAws(oneRegion([]), (started) => (fake = started));
 
 describe("judging status checks (compiled binary against the wire-level fake)", () => {
   it("ok-all-pass: every check passing is OK with the four counts", async () => {

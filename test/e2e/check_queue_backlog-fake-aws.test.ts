@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type FakeAws, type FaultSpec, makeQueues, type Queue, type Scenario, startFakeAws } from "../support/fake-aws";
+import { beforeEach, describe, expect, it } from "vitest";
+import { type FakeAws, type FaultSpec, makeQueues, type Queue, type Scenario } from "../support/fake-aws";
 import { firstLine, perfdata, runBinary } from "../support/run-binary";
 import { lateBy } from "../support/timing";
+import { withFakeAws } from "../support/fake-aws/lifecycle";
 
 // The compiled binary against the wire-level fake endpoint: what fauxqs cannot do — 1,200 queues over
 // ListQueues pages, call counts, several regions, and faults (throttling, 500, malformed, hang, denied).
@@ -22,14 +23,7 @@ function check(args: string[], opts: { env?: Record<string, string>; region?: bo
 
 const sqsFault = (fault: Omit<FaultSpec, "service">) => fake.inject({ service: "sqs", ...fault });
 
-beforeAll(async () => {
-  fake = await startFakeAws(scenario([]));
-});
-afterAll(() => fake?.stop());
-beforeEach(() => {
-  fake.clearFaults();
-  fake.resetCalls();
-});
+withFakeAws(scenario([]), (started) => (fake = started));
 
 describe("--queue-prefix over every ListQueues page", () => {
   it("1,200 queues: all judged, ListQueues twice with MaxResults 1000, one GetQueueAttributes per queue, worst first", async () => {
