@@ -2,7 +2,7 @@ import { EC2Client, type Filter, type Image, type Instance, paginateDescribeImag
 import { type AwsConnection, awsRegions } from "../../src/aws/connect";
 import { nameTag } from "../../src/aws/ec2-instances";
 import { batches } from "../../src/concurrency";
-import { type Projection, projectResponses } from "../../src/aws/xml-projection";
+import { type Projection, projectedPages } from "../../src/aws/xml-projection";
 import { releaseMemory } from "../../src/memory";
 import { type Elbv2Ref, refText } from "../../src/aws/elbv2-name";
 import type { AwsSettings } from "../../src/aws/options";
@@ -45,13 +45,8 @@ const IDS_PER_FILTER = 200;
 const GONE = new Set(["shutting-down", "terminated"]);
 // The only fields read below: parsing the rest of 20 MB of images is most of the run's time. Image tags
 // are kept only when --instance-tag needs them.
-function projections(imageTags: boolean): Projection[] {
-  const imageFields = ["imageId", "imageState", "creationDate", "sourceInstanceId", "name"];
-  return [
-    { command: "DescribeImagesCommand", listTag: "imagesSet", keep: imageTags ? [...imageFields, "tagSet"] : imageFields },
-    { command: "DescribeInstancesCommand", listTag: "instancesSet", keep: ["instanceId", "instanceState", "tagSet"] },
-  ];
-}
+const IMAGE_FIELDS = ["imageId", "imageState", "creationDate", "sourceInstanceId", "name"];
+const INSTANCE_FIELDS: Projection = { listTag: "instancesSet", keep: ["instanceId", "instanceState", "tagSet"] };
 
 /** The EC2 side of check_ami_freshness: which instances, then every image of the account, once. */
 class Ec2BackupSource implements BackupSource {
@@ -64,7 +59,6 @@ class Ec2BackupSource implements BackupSource {
     private readonly instanceTag?: string,
   ) {
     this.ec2 = conn.client(EC2Client, region);
-    projectResponses(this.ec2, projections(instanceTag !== undefined));
   }
 
   /**
@@ -81,7 +75,7 @@ class Ec2BackupSource implements BackupSource {
     const tagFilters: Filter[] = selection.tags.map((t) => ({ Name: `tag:${t.key}`, Values: [t.value] }));
     const found: Instance[] = [];
     const read = async (filters: Filter[]) => {
-      const pages = paginateDescribeInstances({ client: this.ec2, pageSize: PAGE }, { Filters: filters }, this.conn.sendOptions);
+      const pages = paginateDescribeInstances({ client: this.ec2, pageSize: PAGE, ...projectedPages(INSTANCE_FIELDS) }, { Filters: filters }, this.conn.sendOptions);
       for await (const page of pages) for (const r of page.Reservations ?? []) found.push(...(r.Instances ?? []));
     };
     if (named) {
@@ -140,7 +134,8 @@ class Ec2BackupSource implements BackupSource {
    */
   async readImages(take: (images: ImageInfo[]) => void): Promise<number> {
     let count = 0;
-    const pages = paginateDescribeImages({ client: this.ec2, pageSize: PAGE }, { Owners: ["self"] }, this.conn.sendOptions);
+    const fields: Projection = { listTag: "imagesSet", keep: this.instanceTag === undefined ? IMAGE_FIELDS : [...IMAGE_FIELDS, "tagSet"] };
+    const pages = paginateDescribeImages({ client: this.ec2, pageSize: PAGE, ...projectedPages(fields) }, { Owners: ["self"] }, this.conn.sendOptions);
     for await (const page of pages) {
       const images = (page.Images ?? []).map((i) => toInfo(i, this.instanceTag)).filter((i): i is ImageInfo => i !== undefined);
       count += images.length;

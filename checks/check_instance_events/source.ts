@@ -1,11 +1,10 @@
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { type AwsConnection, awsRegions } from "../../src/aws/connect";
 import { nameTagsById } from "../../src/aws/ec2-instances";
-import { instancesWithTags, keepInstanceStatusFields, readInstanceStatuses } from "../../src/aws/instance-status";
+import { instancesWithTags, readInstanceStatuses, type StatusFields } from "../../src/aws/instance-status";
 import type { AwsSettings } from "../../src/aws/options";
 import type { RegionalPort } from "../../src/aws/regions";
 import type { Context } from "../../src/context";
-import type { Projection } from "../../src/aws/xml-projection";
 import type { ScheduledEvent } from "./judge";
 import { readSelfEvents } from "./self";
 
@@ -40,8 +39,9 @@ export function connectEvents(settings: AwsSettings, ctx: Context): EventsPort {
   return { regional: awsRegions(settings, ctx, (conn, region) => new Ec2EventsSource(conn, region)), self: readSelfEvents };
 }
 
-// --tag is resolved with DescribeInstances, of which only the ids are read; Name tags come from DescribeTags.
-const INSTANCE_IDS: Projection = { command: "DescribeInstancesCommand", listTag: "instancesSet", keep: ["instanceId"] };
+// Only ids and events are read: the status checks are dropped before the SDK parses them, which is most of
+// the cost of a 10,000-instance fleet.
+const EVENT_FIELDS: StatusFields = { keep: ["eventsSet"] };
 
 /** The EC2 side of check_instance_events: statuses with their events, then Name tags in batches. */
 class Ec2EventsSource implements EventsSource {
@@ -52,9 +52,6 @@ class Ec2EventsSource implements EventsSource {
     private readonly region: string,
   ) {
     this.ec2 = conn.client(EC2Client, region);
-    // Only ids and events are read: the status checks are dropped before the SDK parses them, which is
-    // most of the cost of a 10,000-instance fleet.
-    keepInstanceStatusFields(this.ec2, ["eventsSet"], { more: [INSTANCE_IDS] });
   }
 
   async read(selection: Selection): Promise<RegionEvents> {
@@ -68,7 +65,7 @@ class Ec2EventsSource implements EventsSource {
     }
     const result: RegionEvents = { instances: 0, events: [], matchedByTags };
     const query = { instanceIds: ids, includeStopped: selection.includeStopped };
-    await readInstanceStatuses(this.ec2, query, this.conn.sendOptions, (page) => {
+    await readInstanceStatuses(this.ec2, query, EVENT_FIELDS, this.conn.sendOptions, (page) => {
       for (const s of page) {
         result.instances++;
         for (const e of s.Events ?? []) {

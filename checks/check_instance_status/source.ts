@@ -1,7 +1,7 @@
 import { EC2Client, type InstanceStatus, type InstanceStatusSummary } from "@aws-sdk/client-ec2";
 import { type AwsConnection, awsRegions } from "../../src/aws/connect";
 import { describeInstancesById, NAME_TAG_FIELDS, nameTag, nameTagsById } from "../../src/aws/ec2-instances";
-import { instancesWithTags, keepInstanceStatusFields, readInstanceStatuses } from "../../src/aws/instance-status";
+import { instancesWithTags, readInstanceStatuses, type StatusFields } from "../../src/aws/instance-status";
 import type { AwsSettings } from "../../src/aws/options";
 import type { RegionalPort } from "../../src/aws/regions";
 import type { Context } from "../../src/context";
@@ -22,11 +22,12 @@ export function connectStatus(settings: AwsSettings, ctx: Context): StatusPort {
   return awsRegions(settings, ctx, (conn, region) => new Ec2StatusSource(conn, region));
 }
 
-// Only the checks are parsed: scheduled events and the rest of each item are dropped before the SDK sees them.
-const STATUS_FIELDS = ["instanceState", "systemStatus", "instanceStatus", "attachedEbsStatus"];
+// Only the checks are parsed: scheduled events and the rest of each item are dropped before the SDK sees
+// them, and a passing check arrives without its details.
+const STATUS_FIELDS: StatusFields = { keep: ["instanceState", "systemStatus", "instanceStatus", "attachedEbsStatus"], shortenPassing: true };
 
 // Most checks of a fleet pass: they share one object instead of 30,000 copies. The judge reads no detail
-// of a passing check, and the reader sends most of them without any (keepInstanceStatusFields).
+// of a passing check, and the reader sends most of them without any (STATUS_FIELDS).
 const PASSED: CheckStatus = Object.freeze({ status: "ok", details: Object.freeze([]) });
 
 /** The real adapter: DescribeInstanceStatus through the reader check_instance_events shares, Name tags in batches. */
@@ -40,7 +41,6 @@ class Ec2StatusSource implements StatusSource {
     private readonly region: string,
   ) {
     this.ec2 = conn.client(EC2Client, region);
-    keepInstanceStatusFields(this.ec2, STATUS_FIELDS, { shortenPassing: true, more: [NAME_TAG_FIELDS] });
   }
 
   async statuses(selection: StatusSelection): Promise<InstanceChecks[]> {
@@ -48,7 +48,7 @@ class Ec2StatusSource implements StatusSource {
     if (ids !== undefined && ids.length === 0) return [];
     const out: InstanceChecks[] = [];
     const query = { instanceIds: ids ?? [], includeStopped: selection.includeStopped };
-    await readInstanceStatuses(this.ec2, query, this.conn.sendOptions, (page) => {
+    await readInstanceStatuses(this.ec2, query, STATUS_FIELDS, this.conn.sendOptions, (page) => {
       for (const s of page) if (s.InstanceId) out.push(toInstanceChecks(s, s.InstanceId, this.region));
     });
     return out;
@@ -71,7 +71,7 @@ class Ec2StatusSource implements StatusSource {
   private async selectedIds(selection: StatusSelection): Promise<string[] | undefined> {
     let ids: string[] | undefined;
     if (selection.instanceIds.length > 0) {
-      const found = await describeInstancesById(this.ec2, selection.instanceIds, this.conn.sendOptions);
+      const found = await describeInstancesById(this.ec2, selection.instanceIds, this.conn.sendOptions, NAME_TAG_FIELDS);
       for (const [id, instance] of found) this.knownNames.set(id, nameTag(instance));
       ids = [...found.keys()];
     }

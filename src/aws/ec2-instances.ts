@@ -1,5 +1,5 @@
 import { type EC2Client, type Instance, paginateDescribeInstances, paginateDescribeTags } from "@aws-sdk/client-ec2";
-import type { Projection } from "./xml-projection";
+import { type Projection, projectedPages } from "./xml-projection";
 import { batches } from "../concurrency";
 
 // A filter takes at most 200 values and, unlike InstanceIds, does not fail the whole call when one
@@ -7,9 +7,17 @@ import { batches } from "../concurrency";
 const VALUES_PER_CALL = 200;
 const PAGE = 1000;
 
-/** The instances with these ids, one DescribeInstances call (all pages) per 200 ids. */
-export function describeInstancesById(ec2: EC2Client, ids: readonly string[], sendOptions: { abortSignal: AbortSignal }): Promise<Map<string, Instance>> {
-  return describeInstancesWhere(ec2, "instance-id", ids, (i) => i.InstanceId, sendOptions);
+/**
+ * The instances with these ids, one DescribeInstances call (all pages) per 200 ids; with `fields`, only
+ * those fields of each instance are parsed (see NAME_TAG_FIELDS).
+ */
+export function describeInstancesById(
+  ec2: EC2Client,
+  ids: readonly string[],
+  sendOptions: { abortSignal: AbortSignal },
+  fields?: Projection,
+): Promise<Map<string, Instance>> {
+  return describeInstancesWhere(ec2, "instance-id", ids, (i) => i.InstanceId, sendOptions, fields);
 }
 
 /** The instances whose primary private IPv4 address is one of these, by address: one call (all pages) per 200. */
@@ -23,11 +31,13 @@ async function describeInstancesWhere(
   values: readonly string[],
   keyOf: (instance: Instance) => string | undefined,
   sendOptions: { abortSignal: AbortSignal },
+  fields?: Projection,
 ): Promise<Map<string, Instance>> {
+  const config = { client: ec2, pageSize: PAGE, ...(fields ? projectedPages(fields) : {}) };
   const found = new Map<string, Instance>();
   for (const batch of batches([...new Set(values)], VALUES_PER_CALL)) {
     const input = { Filters: [{ Name: filter, Values: batch }] };
-    for await (const page of paginateDescribeInstances({ client: ec2, pageSize: PAGE }, input, sendOptions)) {
+    for await (const page of paginateDescribeInstances(config, input, sendOptions)) {
       for (const r of page.Reservations ?? []) {
         for (const i of r.Instances ?? []) {
           const key = keyOf(i);
@@ -39,8 +49,8 @@ async function describeInstancesWhere(
   return found;
 }
 
-/** A projection for clients that read nothing of DescribeInstances but ids and tags (Name tags, `--tag`). */
-export const NAME_TAG_FIELDS: Projection = { command: "DescribeInstancesCommand", listTag: "instancesSet", keep: ["instanceId", "tagSet"] };
+/** The fields of DescribeInstances a reader of ids and Name tags needs. */
+export const NAME_TAG_FIELDS: Projection = { listTag: "instancesSet", keep: ["instanceId", "tagSet"] };
 
 /** The `Name` tag of an instance, if it has one. */
 export function nameTag(instance: Instance | undefined): string | undefined {

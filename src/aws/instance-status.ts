@@ -8,7 +8,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { releaseMemory } from "../memory";
 import { batches } from "../concurrency";
-import { type Projection, projectResponses } from "./xml-projection";
+import { type Projection, projected, projectedPages } from "./xml-projection";
 
 /**
  * The one reader of DescribeInstanceStatus, shared by check_instance_events (events) and
@@ -37,14 +37,17 @@ export function shortenPassingChecks(xml: string): string {
   return xml.replace(PASSING_CHECK, "<$1><status>ok</status></$1>");
 }
 
-/**
- * Which fields of each DescribeInstanceStatus item a check reads: the rest is dropped before parsing.
- * With `shortenPassing`, a passing check arrives as `{Status: "ok"}` without its details.
- */
-export function keepInstanceStatusFields(ec2: EC2Client, fields: readonly string[], options: { shortenPassing?: boolean; more?: Projection[] } = {}): void {
-  const status: Projection = { command: "DescribeInstanceStatusCommand", listTag: "instanceStatusSet", keep: ["instanceId", ...fields] };
-  if (options.shortenPassing) status.rewrite = shortenPassingChecks;
-  projectResponses(ec2, [status, ...(options.more ?? [])]);
+/** Which fields of each DescribeInstanceStatus item a check reads: the rest is dropped before parsing. */
+export interface StatusFields {
+  keep: readonly string[];
+  /** A passing check arrives as `{Status: "ok"}` without its details. */
+  shortenPassing?: boolean;
+}
+
+function statusProjection(fields: StatusFields): Projection {
+  const projection: Projection = { listTag: "instanceStatusSet", keep: ["instanceId", ...fields.keep] };
+  if (fields.shortenPassing) projection.rewrite = shortenPassingChecks;
+  return projection;
 }
 
 /**
@@ -54,16 +57,18 @@ export function keepInstanceStatusFields(ec2: EC2Client, fields: readonly string
 export async function readInstanceStatuses(
   ec2: EC2Client,
   query: StatusQuery,
+  fields: StatusFields,
   sendOptions: SendOptions,
   take: (page: readonly InstanceStatus[]) => void,
 ): Promise<void> {
+  const projection = statusProjection(fields);
   const each = (page: InstanceStatus[] | undefined) => {
     releaseMemory();
     take(page ?? []);
   };
   if (query.instanceIds.length === 0) {
     const input = { IncludeAllInstances: query.includeStopped };
-    for await (const page of paginateDescribeInstanceStatus({ client: ec2, pageSize: PAGE }, input, sendOptions)) each(page.InstanceStatuses);
+    for await (const page of paginateDescribeInstanceStatus({ client: ec2, pageSize: PAGE, ...projectedPages(projection) }, input, sendOptions)) each(page.InstanceStatuses);
     return;
   }
   // MaxResults may not be sent with InstanceIds, so these calls go in batches of 100 without a page size.
@@ -71,12 +76,15 @@ export async function readInstanceStatuses(
     let token: string | undefined;
     do {
       const input = { InstanceIds: batch, IncludeAllInstances: query.includeStopped, NextToken: token };
-      const page = await ec2.send(new DescribeInstanceStatusCommand(input), sendOptions);
+      const page = await ec2.send(projected(new DescribeInstanceStatusCommand(input), projection), sendOptions);
       each(page.InstanceStatuses);
       token = page.NextToken || undefined;
     } while (token);
   }
 }
+
+// Only the ids are read: an instance is about 1 KB of XML for the SDK to parse.
+const INSTANCE_IDS: Projection = { listTag: "instancesSet", keep: ["instanceId"] };
 
 /** Ids of the instances carrying every tag (running ones only unless `includeStopped`), all pages. */
 export async function instancesWithTags(
@@ -88,7 +96,8 @@ export async function instancesWithTags(
   const filters: Filter[] = tags.map((t) => ({ Name: `tag:${t.key}`, Values: [t.value] }));
   if (!includeStopped) filters.push({ Name: "instance-state-name", Values: ["running"] });
   const ids = new Set<string>();
-  for await (const page of paginateDescribeInstances({ client: ec2, pageSize: PAGE }, { Filters: filters }, sendOptions)) {
+  const pages = paginateDescribeInstances({ client: ec2, pageSize: PAGE, ...projectedPages(INSTANCE_IDS) }, { Filters: filters }, sendOptions);
+  for await (const page of pages) {
     for (const r of page.Reservations ?? []) for (const i of r.Instances ?? []) if (i.InstanceId) ids.add(i.InstanceId);
   }
   return ids;

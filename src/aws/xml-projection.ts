@@ -70,9 +70,9 @@ function closeOf(xml: string, name: string, from: number): number | undefined {
 }
 
 export interface Projection {
-  /** The command whose answers are trimmed, e.g. `DescribeImagesCommand`. */
-  command: string;
+  /** The element holding the list, e.g. `imagesSet`. */
   listTag: string;
+  /** The child elements kept in each item; every other child is dropped. */
   keep: readonly string[];
   /** Applied to the trimmed text, e.g. to shorten a verbose form that means the same. */
   rewrite?: (xml: string) => string;
@@ -84,10 +84,7 @@ interface RawResponse {
   headers?: Record<string, string>;
 }
 
-type Middleware = (
-  next: (args: unknown) => Promise<{ response: unknown }>,
-  context: { commandName?: string },
-) => (args: unknown) => Promise<{ response: unknown }>;
+type Middleware = (next: (args: unknown) => Promise<{ response: unknown }>) => (args: unknown) => Promise<{ response: unknown }>;
 
 async function readBody(body: unknown): Promise<string | undefined> {
   if (typeof body === "string") return body;
@@ -100,48 +97,39 @@ async function readBody(body: unknown): Promise<string | undefined> {
   return undefined;
 }
 
-type ProjectedClient = { middlewareStack: { addRelativeTo: (...args: never[]) => void } };
+type ProjectableCommand = { middlewareStack: { addRelativeTo: (...args: never[]) => void } };
 
-// A client is shared by every check of a gate that reads the same service and region (src/aws/connect.ts),
-// so checks add their projections to the client's one middleware: the fields kept for a command are the
-// union of what they read, never fewer than one of them needs.
-// A rewrite only shortens fields to what they mean (see Projection.rewrite), so every check's rewrites apply.
-const projectionsOf = new WeakMap<ProjectedClient, Map<string, { listTag: string; keep: Set<string>; rewrites: Set<(xml: string) => string> }>>();
-
-/** Installs the projections on a client: its raw answers are trimmed just before the SDK parses them. */
-export function projectResponses(client: ProjectedClient, projections: Projection[]): void {
-  const known = projectionsOf.get(client);
-  if (known !== undefined) {
-    for (const p of projections) {
-      const same = known.get(p.command);
-      if (same === undefined) known.set(p.command, { listTag: p.listTag, keep: new Set(p.keep), rewrites: new Set(p.rewrite ? [p.rewrite] : []) });
-      else {
-        for (const k of p.keep) same.keep.add(k);
-        if (p.rewrite) same.rewrites.add(p.rewrite);
-      }
-    }
-    return;
-  }
-  const byCommand = new Map(projections.map((p) => [p.command, { listTag: p.listTag, keep: new Set(p.keep), rewrites: new Set(p.rewrite ? [p.rewrite] : []) }]));
-  projectionsOf.set(client, byCommand);
-  const middleware: Middleware = (next, context) => async (args) => {
+/**
+ * The command, made to trim its own raw answer to `projection` just before the SDK parses it.
+ * The projection belongs to the call, never to the client: a client is shared by every check of a gate
+ * that reads the same service and region (src/aws/connect.ts), and a reader that needs other fields of the
+ * same command (addresses, say) must still get them.
+ */
+export function projected<C extends ProjectableCommand>(command: C, projection: Projection): C {
+  const keep = new Set(projection.keep);
+  const middleware: Middleware = (next) => async (args) => {
     const result = await next(args);
-    const projection = byCommand.get(context.commandName ?? "");
     const response = result.response as RawResponse;
-    if (projection === undefined || (response.statusCode ?? 0) < 200 || (response.statusCode ?? 0) >= 300) return result;
+    if ((response.statusCode ?? 0) < 200 || (response.statusCode ?? 0) >= 300) return result;
     const xml = await readBody(response.body);
     if (xml === undefined) return result;
-    let text = projectXmlList(xml, projection.listTag, projection.keep);
-    for (const rewrite of projection.rewrites) text = rewrite(text);
+    let text = projectXmlList(xml, projection.listTag, keep);
+    if (projection.rewrite) text = projection.rewrite(text);
     const trimmed = Buffer.from(text);
     response.body = trimmed;
     if (response.headers) response.headers["content-length"] = String(trimmed.length);
     return result;
   };
   // Right inside the deserializer: it sees the raw HTTP answer, after retries and signing.
-  (client.middlewareStack.addRelativeTo as unknown as (m: Middleware, o: object) => void)(middleware, {
+  (command.middlewareStack.addRelativeTo as unknown as (m: Middleware, o: object) => void)(middleware, {
     name: "awsChecksXmlProjection",
     relation: "after",
     toMiddleware: "deserializerMiddleware",
   });
+  return command;
+}
+
+/** Paginator configuration that trims every page's answer to `projection` (see `projected`). */
+export function projectedPages(projection: Projection): { withCommand: <C>(command: C) => C } {
+  return { withCommand: (command) => projected(command as ProjectableCommand, projection) as typeof command };
 }

@@ -1,7 +1,7 @@
 import { DescribeImagesCommand, EC2Client } from "@aws-sdk/client-ec2";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { projectResponses, projectXmlList } from "../../src/aws/xml-projection";
+import { projected, projectXmlList } from "../../src/aws/xml-projection";
 
 const IMAGES =
   `<?xml version="1.0" encoding="UTF-8"?>\n<DescribeImagesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">` +
@@ -43,7 +43,7 @@ describe("projectXmlList", () => {
   });
 });
 
-describe("projectResponses on a real EC2 client", () => {
+describe("projected on a real EC2 client", () => {
   it("the SDK parses the trimmed answer: kept fields present, dropped ones absent, paging token intact", async () => {
     const handler = {
       handle: async () => ({
@@ -51,12 +51,24 @@ describe("projectResponses on a real EC2 client", () => {
       }),
     };
     const ec2 = new EC2Client({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, requestHandler: handler as never });
-    projectResponses(ec2, [{ command: "DescribeImagesCommand", listTag: "imagesSet", keep: ["imageId", "name", "tagSet"] }]);
-    const out = await ec2.send(new DescribeImagesCommand({ Owners: ["self"] }));
+    const command = projected(new DescribeImagesCommand({ Owners: ["self"] }), { listTag: "imagesSet", keep: ["imageId", "name", "tagSet"] });
+    const out = await ec2.send(command);
     expect(out.NextToken).toBe("tok");
     expect(out.Images).toEqual([
       { ImageId: "ami-1", Name: "web & db", Tags: [{ Key: "Src", Value: "i-1" }] },
       { ImageId: "ami-2", Name: "two" },
     ]);
+  });
+
+  it("trims only the call it was given: the next call on the same client gets every field", async () => {
+    const handler = {
+      handle: async () => ({
+        response: { statusCode: 200, headers: { "content-type": "text/xml" }, body: Readable.from([Buffer.from(IMAGES)]) },
+      }),
+    };
+    const ec2 = new EC2Client({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, requestHandler: handler as never });
+    await ec2.send(projected(new DescribeImagesCommand({ Owners: ["self"] }), { listTag: "imagesSet", keep: ["imageId"] }));
+    const whole = await ec2.send(new DescribeImagesCommand({ Owners: ["self"] }));
+    expect(whole.Images?.[0]).toMatchObject({ ImageId: "ami-1", Name: "web & db", Tags: [{ Key: "Src", Value: "i-1" }] });
   });
 });
