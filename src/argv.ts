@@ -75,7 +75,7 @@ export function scanArgv(argv: readonly string[], specs: OptionSpecs): Token[] {
   return tokens;
 }
 
-export interface CommandLine<S extends OptionSpecs> {
+interface CommandLine<S extends OptionSpecs> {
   values: Values<S>;
   /** The long names of the options given with a value (or as a flag); empty values do not count. */
   given: ReadonlySet<string>;

@@ -7,7 +7,7 @@ import { choice, counter, flag, longName, type OptionSpecs, positiveNumber, rang
 const GENERAL = "General:";
 
 /** Options every command has. */
-export const COMMON_OPTIONS = {
+const COMMON_OPTIONS = {
   timeout: positiveNumber({
     short: "t",
     placeholder: "SECONDS",
@@ -29,7 +29,7 @@ export const COMMON_OPTIONS = {
   version: flag({ short: "V", help: "Show the version and exit 3", group: GENERAL }),
 };
 
-export type CommonValues = Values<typeof COMMON_OPTIONS>;
+type CommonValues = Values<typeof COMMON_OPTIONS>;
 
 const THRESHOLDS = "Thresholds:";
 
@@ -44,7 +44,7 @@ export function criticalRange<O extends { help: string; default?: string; percen
 }
 
 /** How an empty value reads, told once at the end of every option list. */
-export const EMPTY_VALUE_NOTE =
+const EMPTY_VALUE_NOTE =
   "An empty value (--warning= or -w '') means the option's default, so an unset Nagios macro keeps it; " +
   "an option given with no value at all is an error.";
 
@@ -56,7 +56,7 @@ export function helpText(def: AnyCheck): string {
   return renderHelp({ ...def, options: allOptions(def), notes: EMPTY_VALUE_NOTE });
 }
 
-export interface ReadCommandLine {
+interface ReadCommandLine {
   /** The command's own typed options. */
   options: Record<string, unknown>;
   common: CommonValues;

@@ -39,7 +39,7 @@ export interface CheckDefinition<S extends OptionSpecs = OptionSpecs, P = unknow
 }
 
 /** An IAM action and, when it is not always called, the option that makes the check call it. */
-export interface IamAction {
+interface IamAction {
   action: string;
   when?: string;
 }

@@ -10,7 +10,7 @@ import type { Report } from "./report";
  */
 
 /** One sample: the family it belongs to, its labels and its value (already in base units). */
-export interface Sample {
+interface Sample {
   family: string;
   help: string;
   labels: Record<string, string>;
@@ -59,7 +59,7 @@ function boundSamples(kind: "warning" | "critical", range: Range | undefined, m:
 }
 
 /** The samples of one perfdata item: its value, then its warning and critical bounds. */
-export function metricSamples(command: string, m: Metric, labels: Record<string, string> = {}): Sample[] {
+function metricSamples(command: string, m: Metric, labels: Record<string, string> = {}): Sample[] {
   const { base, suffix } = seriesName(command, m);
   const unit = UNITS[m.uom ?? ""];
   const own = { ...labels, ...m.item };

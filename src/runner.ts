@@ -9,17 +9,17 @@ import { type Report, simpleReport } from "./report";
 import { State } from "./state";
 import { VERSION } from "./version";
 
-export interface RunResult {
+interface RunResult {
   stdout: string;
   exitCode: number;
 }
 
 /** A run and the report it rendered (none for --help and --version). */
-export interface ReportedRun extends RunResult {
+interface ReportedRun extends RunResult {
   report?: Report;
 }
 
-export interface RunOptions {
+interface RunOptions {
   env?: Readonly<Record<string, string | undefined>>;
   now?: () => Date;
   /** Used instead of the definition's connect(): a fixture port for an in-process scenario table. */

@@ -121,7 +121,7 @@ export function lastLine(text: string): string {
 }
 
 /** Runs `ssh argv` once; SIGKILL at `killAt` or when `signal` aborts. Never rejects. */
-export function runSsh(host: string, argv: string[], limits: Pick<SshRunLimits, "killAt" | "signal" | "env">): Promise<SshOutcome> {
+function runSsh(host: string, argv: string[], limits: Pick<SshRunLimits, "killAt" | "signal" | "env">): Promise<SshOutcome> {
   const started = Date.now();
   const base = { host, stdout: "", stderr: "", killed: false, notStarted: false };
   if (limits.signal.aborted || started >= limits.killAt) return Promise.resolve({ ...base, notStarted: true, ms: 0 });

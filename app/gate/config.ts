@@ -42,7 +42,7 @@ export class GateFileError extends Error {
 }
 
 // Checks mostly wait on the network; as many at once as check_serverscore probes hosts by default.
-export const DEFAULT_CONCURRENCY = 16;
+const DEFAULT_CONCURRENCY = 16;
 const MAX_CONCURRENCY = 64;
 const TOP_KEYS = ["name", "aws", "concurrency", "timeout", "fail-on", "checks"];
 const ENTRY_KEYS = ["name", "command", "args", "timeout", "allow"];

@@ -30,7 +30,7 @@ export interface GateIo {
   terminal?: { columns: number; color: boolean; write(text: string): void };
 }
 
-export interface GateResult {
+interface GateResult {
   stdout: string;
   exitCode: number;
 }

@@ -109,7 +109,7 @@ function secondsSince(date: Date, now: Date): number {
   return Math.max(0, Math.round((now.getTime() - date.getTime()) / 1000));
 }
 
-export function instanceLabel(instance: SelectedInstance, showRegion: boolean): string {
+function instanceLabel(instance: SelectedInstance, showRegion: boolean): string {
   const named = instance.name ? `${instance.id} (${instance.name})` : instance.id;
   return showRegion ? `${named} [${instance.region}]` : named;
 }

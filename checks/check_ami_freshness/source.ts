@@ -10,7 +10,7 @@ import type { RegionalPort } from "../../src/aws/regions";
 import type { Context } from "../../src/context";
 import { type ImageInfo, isNamed, type SelectedInstance, type Selection } from "./judge";
 
-export interface RegionInstances {
+interface RegionInstances {
   instances: SelectedInstance[];
   /** `--elb NAME` / `--target-group NAME|ARN` / `--asg NAME` (as groupsNamed labels them) that name nothing in this region. */
   missingGroups: string[];
@@ -33,7 +33,7 @@ export interface BackupSource {
   readImages(take: (images: ImageInfo[]) => void): Promise<number>;
 }
 
-export type BackupPort = RegionalPort<BackupSource>;
+type BackupPort = RegionalPort<BackupSource>;
 
 export function connectBackups(settings: AwsSettings, instanceTag: string | undefined, ctx: Context): BackupPort {
   return awsRegions(settings, ctx, (conn, region) => new Ec2BackupSource(conn, region, instanceTag));

@@ -43,7 +43,7 @@ export interface AsgRules {
   allowSuspended: readonly string[];
 }
 
-export interface JudgedGroup {
+interface JudgedGroup {
   group: Group;
   state: State;
   /** InService and Healthy. */
@@ -62,7 +62,7 @@ export interface JudgedGroup {
 const isPending = (i: GroupInstance) => i.lifecycleState.startsWith("Pending");
 const isTerminating = (i: GroupInstance) => i.lifecycleState.startsWith("Terminating");
 
-export function groupLabel(g: Pick<Group, "name" | "region">, showRegion: boolean): string {
+function groupLabel(g: Pick<Group, "name" | "region">, showRegion: boolean): string {
   return showRegion ? `${g.region}/${g.name}` : g.name;
 }
 

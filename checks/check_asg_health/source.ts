@@ -21,7 +21,7 @@ export interface AsgHealthSource {
 }
 
 /** The check's port: Auto Scaling in every region asked. */
-export type AsgHealthPort = RegionalPort<AsgHealthSource>;
+type AsgHealthPort = RegionalPort<AsgHealthSource>;
 
 export function connectAsgHealth(settings: AwsSettings, ctx: Context): AsgHealthPort {
   return awsRegions(settings, ctx, (conn, region) => new AwsAsgHealthSource(conn, region));

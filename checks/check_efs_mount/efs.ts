@@ -4,8 +4,8 @@ export const FILESYSTEM_ID = /^fs-[0-9a-f]{8}(?:[0-9a-f]{9})?$/;
 
 // amazon-efs-utils picks its local TLS port from port_range_lower_bound (20049) up to
 // port_range_upper_bound (21049 in current efs-utils.conf, 20449 in older ones).
-export const TLS_PORT_MIN = 20049;
-export const TLS_PORT_MAX = 21049;
+const TLS_PORT_MIN = 20049;
+const TLS_PORT_MAX = 21049;
 
 // fs-….efs.<region>.amazonaws.com, the AZ form <az>.fs-….efs.…, and the China partition's .com.cn.
 const EFS_HOST = /^(?:[a-z0-9-]+\.)?(fs-[0-9a-f]+)\.efs\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$/;

@@ -34,7 +34,7 @@ export const NETWORK_FSTAB_TYPES = ["efs", "nfs", "nfs4"];
 // mount after the network for these types (or for `_netdev`). Local types need only an entry.
 const NETWORK_TYPES = /^(efs|nfs4?|cifs|smb3|ceph|glusterfs|9p|fuse\.sshfs|fuse\.s3fs|davfs|ocfs2|gfs2)$/;
 
-export function isNetworkType(fsType: string): boolean {
+function isNetworkType(fsType: string): boolean {
   return NETWORK_TYPES.test(fsType);
 }
 

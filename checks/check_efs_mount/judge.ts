@@ -26,7 +26,7 @@ export interface Observation {
   fstab?: FstabAudit;
 }
 
-export interface JudgeSettings {
+interface JudgeSettings {
   thresholds: Thresholds;
   readOnlyOk: boolean;
   probeTimeout: number;
@@ -40,7 +40,7 @@ interface Problem {
   detail?: string;
 }
 
-export interface Verdict {
+interface Verdict {
   path: string;
   state: State;
   /** For the summary line: the path and its worst problem, or a short all-is-well. */

@@ -47,7 +47,7 @@ function nameOf(file: string, id: number): string {
 }
 
 /** Probe side: undefined when even stat fails (the write test's own error says enough then). */
-export function gatherAccess(dir: string): WriteAccess | undefined {
+function gatherAccess(dir: string): WriteAccess | undefined {
   try {
     const s = statSync(dir);
     const uid = process.geteuid?.() ?? -1;
@@ -103,7 +103,7 @@ function writeTest(dir: string): NonNullable<ProbeAnswer["write"]> {
 }
 
 /** statfs, then one directory entry (enough to make the server answer a READDIR), then the write test. */
-export function probePath(path: string, withWriteTest: boolean): ProbeAnswer {
+function probePath(path: string, withWriteTest: boolean): ProbeAnswer {
   const started = performance.now();
   const ms = () => Math.round((performance.now() - started) * 1000) / 1000;
   let op = "statfs";

@@ -14,7 +14,7 @@ export interface LoadBalancerHealth {
 
 export type { HealthRules } from "./rules";
 
-export interface JudgedLoadBalancer {
+interface JudgedLoadBalancer {
   lb: LoadBalancerHealth;
   state: State;
   inService: number;
@@ -27,7 +27,7 @@ export interface JudgedLoadBalancer {
   findings: Finding[];
 }
 
-export function lbLabel(lb: { name: string; region: string }, showRegion: boolean): string {
+function lbLabel(lb: { name: string; region: string }, showRegion: boolean): string {
   return showRegion ? `${lb.name} [${lb.region}]` : lb.name;
 }
 

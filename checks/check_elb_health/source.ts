@@ -44,7 +44,7 @@ export interface HealthSource {
   targetGroups(selection: TargetGroupSelection): Promise<RegionTargetGroups>;
 }
 
-export type HealthPort = RegionalPort<HealthSource>;
+type HealthPort = RegionalPort<HealthSource>;
 
 export function connectHealth(settings: AwsSettings, ctx: Context): HealthPort {
   return awsRegions(settings, ctx, (conn, region) => new ElbHealthSource(conn, region));

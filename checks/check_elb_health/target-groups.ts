@@ -45,7 +45,7 @@ export interface JudgedTargetGroup {
   findings: Finding[];
 }
 
-export type TargetCount = "healthy" | "unhealthy" | "other";
+type TargetCount = "healthy" | "unhealthy" | "other";
 
 /**
  * How a target state counts. Registration, deregistration and an unused target (no listener, or an AZ
@@ -58,12 +58,12 @@ export function targetCount(state: string): TargetCount {
   return "other";
 }
 
-export function tgLabel(tg: { name: string; region: string }, showRegion: boolean): string {
+function tgLabel(tg: { name: string; region: string }, showRegion: boolean): string {
   return showRegion ? `${tg.name} [${tg.region}]` : tg.name;
 }
 
 /** `i-0abc…:80 (web-1)`, `10.0.3.7:8080`, or a Lambda ARN alone. */
-export function targetText(t: TargetHealth): string {
+function targetText(t: TargetHealth): string {
   return `${t.id}${t.port === undefined ? "" : `:${t.port}`}${t.name ? ` (${t.name})` : ""}`;
 }
 

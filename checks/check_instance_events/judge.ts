@@ -29,7 +29,7 @@ export function isOver(event: ScheduledEvent): boolean {
   return OVER.test(event.description);
 }
 
-export interface JudgedEvent {
+interface JudgedEvent {
   event: ScheduledEvent;
   secondsUntil: number;
   finding: Finding;

@@ -49,7 +49,7 @@ export interface StatusSelection {
   includeStopped: boolean;
 }
 
-export interface StatusVerdict {
+interface StatusVerdict {
   summary: string;
   findings: Finding[];
   metrics: Metric[];
@@ -181,7 +181,7 @@ function unmatchedIds(instances: readonly InstanceChecks[], selection: StatusSel
 }
 
 /** `--instance-id i-1 --tag env=prod`, or "" when every instance was asked for. */
-export function describeSelection(selection: StatusSelection): string {
+function describeSelection(selection: StatusSelection): string {
   return [...selection.instanceIds.map((id) => `--instance-id ${id}`), ...selection.tags.map((t) => `--tag ${t.key}=${t.value}`)].join(" ");
 }
 

@@ -42,7 +42,7 @@ export interface QueueRules {
   dlq: Thresholds;
 }
 
-export interface JudgedQueue {
+interface JudgedQueue {
   reading: QueueReading;
   state: State;
   /** The long-output line: every count, with the threshold each alerting one broke. */

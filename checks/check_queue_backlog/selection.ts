@@ -1,7 +1,7 @@
 import { UsageError } from "../../src/errors";
 
 /** A queue given by its URL: used as is, in the region its host names (when it names one). */
-export interface GivenUrl {
+interface GivenUrl {
   url: string;
   name: string;
   region?: string;
@@ -30,7 +30,7 @@ const REGION = String.raw`[a-z]{2}(?:-[a-z]+)+-\d+`;
 // `sqs.<region>.amazonaws.com` (and emulators that copy it) or the legacy `<region>.queue.amazonaws.com`.
 const URL_REGION = [new RegExp(`^sqs\\.(${REGION})\\.`), new RegExp(`^(${REGION})\\.queue\\.amazonaws\\.com`)];
 
-export function isQueueName(text: string): boolean {
+function isQueueName(text: string): boolean {
   return QUEUE_NAME.test(text);
 }
 

@@ -35,7 +35,7 @@ export interface BacklogSource {
   read(targets: RegionTargets): Promise<RegionBacklog>;
 }
 
-export type BacklogPort = RegionalPort<BacklogSource>;
+type BacklogPort = RegionalPort<BacklogSource>;
 
 export function connectBacklog(settings: AwsSettings, ctx: Context): BacklogPort {
   return awsRegions(settings, ctx, (conn, region) => new SqsBacklogSource(conn, region, (stage) => ctx.stage(stage)));
@@ -57,7 +57,7 @@ const PAGE = 1000;
 const CONCURRENCY = 16;
 
 /** SQS answers an unknown queue with QueueDoesNotExist (JSON) or its old Query code. */
-export function isQueueDoesNotExist(err: unknown): boolean {
+function isQueueDoesNotExist(err: unknown): boolean {
   const e = (err ?? {}) as { name?: string; Code?: string; code?: string };
   return [e.name, e.Code, e.code].some((c) => c === "QueueDoesNotExist" || c === "AWS.SimpleQueueService.NonExistentQueue");
 }

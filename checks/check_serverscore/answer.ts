@@ -9,7 +9,7 @@ export interface ProbeAnswer {
   components?: Record<string, number>;
 }
 
-export type ProblemKind = SshFailureKind | "killed" | "not-started" | "probe-failed" | "not-json" | "no-address";
+type ProblemKind = SshFailureKind | "killed" | "not-started" | "probe-failed" | "not-json" | "no-address";
 
 /** What one host gave: the probe's answer, or why there is none. */
 export type HostAnswer = { answer: ProbeAnswer } | { problem: ProblemKind; text: string };
@@ -49,7 +49,7 @@ export function readAnswer(outcome: SshOutcome, timeoutSeconds: number): HostAns
 }
 
 /** The probe's JSON object, or undefined when the text is anything else. */
-export function parseProbeJson(text: string): ProbeAnswer | undefined {
+function parseProbeJson(text: string): ProbeAnswer | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text.trim());

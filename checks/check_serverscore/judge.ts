@@ -18,7 +18,7 @@ export interface HostResult {
   answer: HostAnswer;
 }
 
-export interface FleetRules {
+interface FleetRules {
   thresholds: Thresholds;
   unreachable: State;
   aggregate: "worst" | "average";
@@ -35,7 +35,7 @@ interface Scored {
 
 const SCORE_RANGE = { min: 1, max: 100 };
 
-export function hostName(t: Target): string {
+function hostName(t: Target): string {
   return t.instanceId === undefined ? t.label : `${t.instanceId} (${t.address ?? "no address"})`;
 }
 

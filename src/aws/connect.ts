@@ -8,7 +8,7 @@ import { type AwsHttpHandler, httpHandlerFor } from "./http-handler";
 import { proxyRules } from "./proxy";
 
 /** The parts of an SDK client's config that every client of a run shares. */
-export interface ClientConfig {
+interface ClientConfig {
   region: string;
   endpoint?: string;
   profile?: string;

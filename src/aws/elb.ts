@@ -10,13 +10,13 @@ import type { AwsConnection } from "./connect";
  * only by commands that ask for a load balancer, so nothing else pays for the ELB client.
  */
 
-export interface ClassicLoadBalancer {
+interface ClassicLoadBalancer {
   name: string;
   /** Instance ids registered with it, as DescribeLoadBalancers lists them. */
   instanceIds: string[];
 }
 
-export type InstanceHealthState = "InService" | "OutOfService" | "Unknown";
+type InstanceHealthState = "InService" | "OutOfService" | "Unknown";
 
 export interface InstanceHealth {
   instanceId: string;

@@ -25,7 +25,7 @@ export interface TargetGroupInfo {
   loadBalancers: string[];
 }
 
-export interface RegisteredTarget {
+interface RegisteredTarget {
   /** Instance id, IP address, Lambda ARN or ALB ARN, by the group's target type. */
   id: string;
   port?: number;
@@ -35,7 +35,7 @@ export interface RegisteredTarget {
   description?: string;
 }
 
-export interface Lookup<T> {
+interface Lookup<T> {
   found: T[];
   /** What was asked for and does not exist. */
   missing: Elbv2Ref[];
@@ -51,7 +51,7 @@ export function isTargetGroupNotFound(err: unknown): boolean {
 }
 
 /** True for ELBv2's `LoadBalancerNotFound`. */
-export function isLoadBalancerV2NotFound(err: unknown): boolean {
+function isLoadBalancerV2NotFound(err: unknown): boolean {
   const name = (err as { name?: string } | undefined)?.name;
   return name === "LoadBalancerNotFoundException" || name === "LoadBalancerNotFound";
 }

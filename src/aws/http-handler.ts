@@ -17,7 +17,7 @@ export interface ProxiedError {
   $caBundle?: string;
 }
 
-export interface TransportSettings {
+interface TransportSettings {
   proxy: ProxyRules;
   profile?: string;
   env: Readonly<Record<string, string | undefined>>;

@@ -26,7 +26,7 @@ export async function imdsGet(path: string, checkBudgetMs: number, signal: Abort
  * SDK's own variable) when that is longer, for hosts where the metadata service answers slowly. The
  * run's deadline (-t) still ends the wait through the signal.
  */
-export function imdsBudgetMs(checkBudgetMs: number, env: Readonly<Record<string, string | undefined>> = process.env): number {
+function imdsBudgetMs(checkBudgetMs: number, env: Readonly<Record<string, string | undefined>> = process.env): number {
   const seconds = Number(env.AWS_METADATA_SERVICE_TIMEOUT);
   return Number.isFinite(seconds) && seconds > 0 ? Math.max(checkBudgetMs, seconds * 1000) : checkBudgetMs;
 }

@@ -18,7 +18,7 @@ import { type Projection, projected, projectedPages } from "./xml-projection";
 const PAGE = 1000;
 const IDS_PER_STATUS_CALL = 100; // DescribeInstanceStatus takes at most 100 InstanceIds
 
-export interface StatusQuery {
+interface StatusQuery {
   /** Only these instances; empty = every instance of the region. */
   instanceIds: readonly string[];
   /** IncludeAllInstances: also instances that are not running. */

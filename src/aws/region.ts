@@ -10,7 +10,7 @@ const IMDS_REGION_BUDGET_MS = 1000;
  * The region a command runs in when --region is not given: AWS_REGION, AWS_DEFAULT_REGION, the
  * profile's region, then the instance's own region from IMDSv2 (the SDK has no IMDS fallback of its own).
  */
-export async function defaultRegion(conn: AwsConnection, ctx: Context): Promise<string | undefined> {
+async function defaultRegion(conn: AwsConnection, ctx: Context): Promise<string | undefined> {
   const fromEnv = ctx.env.AWS_REGION || ctx.env.AWS_DEFAULT_REGION;
   if (fromEnv) return fromEnv;
   try {

@@ -17,7 +17,7 @@ export interface RegionalPort<S> {
   in(region: string): S;
 }
 
-export interface RegionsRead<T> {
+interface RegionsRead<T> {
   /** The regions asked. */
   regions: string[];
   results: { region: string; value: T }[];
@@ -32,7 +32,7 @@ export interface RegionsRead<T> {
 }
 
 /** An AWS error as a CheckError in words an operator can act on; the deadline's abort passes through. */
-export function mapAwsError(err: unknown, ctx: Context): unknown {
+function mapAwsError(err: unknown, ctx: Context): unknown {
   if (err instanceof CheckError || ctx.signal.aborted) return err;
   return new CheckError(awsErrorText(err));
 }

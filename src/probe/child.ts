@@ -7,7 +7,7 @@ export interface ProbeCommand {
   argv0?: string;
 }
 
-export type ProbeOutcome =
+type ProbeOutcome =
   /** The child exited (any code); `stdout` is what it printed, at most `maxBytes`. */
   | { kind: "exited"; exitCode: number | null; signal: NodeJS.Signals | null; stdout: string; ms: number }
   /** No exit within the timeout: the child's process group was sent SIGKILL and left behind unwatched. */
@@ -17,7 +17,7 @@ export type ProbeOutcome =
   /** It could not be started at all (ENOENT, EACCES…). */
   | { kind: "spawn-failed"; message: string; ms: number };
 
-export interface ProbeLimits {
+interface ProbeLimits {
   timeoutMs: number;
   signal?: AbortSignal;
   /** Output beyond this is dropped: a probe answers in a few hundred bytes. */

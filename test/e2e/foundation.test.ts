@@ -1,9 +1,9 @@
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, lstatSync, mkdtempSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { BIN_DIR, binaryPath, type BinaryResult, ROOT, runBinary } from "../support/run-binary";
+import { BIN_DIR, binaryPath, type BinaryResult, ROOT, runBinary, runFile } from "../support/run-binary";
 
 /**
  * Commands with no -w/-c: the probe judges nothing, and check_instance_status's states are fixed by what
@@ -34,24 +34,7 @@ function helpOf(command: string): Promise<BinaryResult> {
   return helps.get(command)!;
 }
 
-function runWith(file: string, args: string[], env: Record<string, string>, argv0?: string): Promise<BinaryResult> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env, stdio: ["ignore", "pipe", "pipe"], argv0 });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    const guard = setTimeout(() => child.kill("SIGKILL"), 20_000);
-    child.on("error", reject);
-    child.on("close", (exitCode, signal) => {
-      clearTimeout(guard);
-      resolve({ stdout, stderr, exitCode, signal, ms: Date.now() - started });
-    });
-  });
-}
-
-const runNode = (shim: string, args: string[]) => runWith(process.execPath, [join(NODE_DIR, shim), ...args], { PATH: "/usr/bin:/bin", HOME: "/nonexistent", AWS_EC2_METADATA_DISABLED: "true" });
+const runNode = (shim: string, args: string[]) => runFile(process.execPath, [join(NODE_DIR, shim), ...args], { PATH: "/usr/bin:/bin", HOME: "/nonexistent", AWS_EC2_METADATA_DISABLED: "true" });
 
 describe("aws-checks (the multi-call binary)", () => {
   it("--list prints the commands, one a line, exit 0", async () => {
@@ -91,7 +74,7 @@ describe("aws-checks (the multi-call binary)", () => {
 
     it("renamed-link check_serverscore --version runs check_serverscore", async () => {
       symlinkSync(binaryPath("aws-checks"), join(dir, "renamed-link"));
-      const r = await runWith(join(dir, "renamed-link"), ["check_serverscore", "--version"], {});
+      const r = await runFile(join(dir, "renamed-link"), ["check_serverscore", "--version"], {});
       expect(r).toMatchObject({ exitCode: 3, stderr: "", stdout: expect.stringMatching(/^check_serverscore version /) });
     });
   });
@@ -204,13 +187,13 @@ describe("an empty environment (env -i: no PATH, no HOME, no Node)", () => {
     ["aws-checks", ["--list"], 0, /^check_/],
     ["check_serverscore", ["-w", "20:10"], 3, ONE_UNKNOWN_LINE],
   ] as const)("%s %j exits %i", async (command, args, exitCode, stdout) => {
-    const r = await runWith(binaryPath(command), [...args], {});
+    const r = await runFile(binaryPath(command), [...args], {});
     expect(r).toMatchObject({ exitCode, stderr: "" });
     expect(r.stdout).toMatch(stdout);
   });
 
   it("the process name alone picks the command (argv0 of a symlink)", async () => {
-    const r = await runWith(binaryPath("serverscore"), ["--version"], {});
+    const r = await runFile(binaryPath("serverscore"), ["--version"], {});
     expect(r.stdout).toMatch(/^serverscore version /);
   });
 });

@@ -5,7 +5,7 @@ import { keyValues, longName, positiveInteger, positiveNumber, state } from "../
 import { runCheck } from "../../src/runner";
 import { State } from "../../src/state";
 import { VERSION } from "../../src/version";
-import { gaugeCheck } from "./fixtures/gauge";
+import { gaugeCheck } from "../fixtures/gauge";
 
 const gauge = gaugeCheck();
 const run = (...argv: string[]) => runCheck(gauge, argv);

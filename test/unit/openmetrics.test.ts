@@ -8,7 +8,7 @@ import { makeReport, simpleReport } from "../../src/report";
 import { runCheck } from "../../src/runner";
 import { State } from "../../src/state";
 import { expectPerfdataAsSamples, expectRunSeries, parseOpenMetrics, promtool } from "../support/openmetrics";
-import { gaugeCheck } from "./fixtures/gauge";
+import { gaugeCheck } from "../fixtures/gauge";
 
 describe("renderOpenMetrics", () => {
   it("state, duration, then one gauge per metric with base units, item labels and bounds; # EOF last", () => {

@@ -5,7 +5,7 @@ import { Range } from "../../src/range";
 import { runCheck } from "../../src/runner";
 import { State } from "../../src/state";
 import { Thresholds } from "../../src/thresholds";
-import { gaugeCheck } from "./fixtures/gauge";
+import { gaugeCheck } from "../fixtures/gauge";
 
 // conventions.md §6: "A" = alerts, "." = does not, for x = -1, 0, 5, 10, 15, 20, 25.
 const XS = [-1, 0, 5, 10, 15, 20, 25];

@@ -7,7 +7,7 @@ import { type Finding, makeReport } from "../../src/report";
 import { runCheck } from "../../src/runner";
 import { State } from "../../src/state";
 import { isValidPerfdata, perfdataOf } from "../support/perfdata-grammar";
-import { gaugeCheck } from "./fixtures/gauge";
+import { gaugeCheck } from "../fixtures/gauge";
 
 const FIRST_LINE = /^[A-Z][A-Z0-9_]* (OK|WARNING|CRITICAL|UNKNOWN): \S.*$/;
 const bytes = (s: string) => Buffer.byteLength(s);

@@ -3,7 +3,7 @@ import { CheckError } from "../../src/errors";
 import { makeReport, simpleReport } from "../../src/report";
 import { runCheck } from "../../src/runner";
 import { State } from "../../src/state";
-import { type GaugeCheck, gaugeCheck } from "./fixtures/gauge";
+import { type GaugeCheck, gaugeCheck } from "../fixtures/gauge";
 import { lateBy } from "../support/timing";
 
 describe("runCheck: the deadline", () => {

@@ -3,7 +3,7 @@ import type { GateOutcome } from "../outcome";
 import { failOnName } from "../policy";
 import { renderPlain } from "./plain";
 
-export interface JunitHost {
+interface JunitHost {
   hostname: string;
 }
 

@@ -4,7 +4,7 @@ import { displayOrder, type GateOutcome, headline, passNote, seconds } from "../
 import { summaryOf } from "../result";
 import { GATE_PREFIX } from "./plain";
 
-export interface TableStyle {
+interface TableStyle {
   /** Terminal width; the summary column is cut to fit. */
   columns: number;
   color: boolean;
