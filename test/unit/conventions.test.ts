@@ -8,8 +8,9 @@ import type { AnyCheck } from "../../src/definition";
 import { longName } from "../../src/options";
 
 // One test for the places that must agree about the commands: the registry, the folders, package.json's
-// bins, each README's option list and IAM policy, --help, and the Nagios, Icinga 2 and Sensu definitions
-// shipped in contrib/. Each failure names the file to fix.
+// bins, each README's option list, IAM policy and 'What it checks' table (against the scenario file),
+// --help, and the Nagios, Icinga 2 and Sensu definitions shipped in contrib/. Each failure names the file
+// to fix.
 
 const ROOT = join(__dirname, "..", "..");
 const read = (path: string) => readFileSync(join(ROOT, path), "utf8");
