@@ -125,6 +125,13 @@ describe("check_asg_health scenarios", () => {
     ],
     ["unknown-bad-stuck-after", ["--stuck-after", "soon"], one(), State.UNKNOWN, "ASG UNKNOWN: --stuck-after: invalid duration 'soon'"],
     [
+      "unknown-other-region-failed",
+      [],
+      regional({ "eu-west-1": asg([group("web", 1, 1, 1, [up("i-1")])]), "us-east-1": asg(denied("autoscaling:DescribeAutoScalingGroups")) }),
+      State.UNKNOWN,
+      "[UNKNOWN] region us-east-1: access denied: the credentials may not call autoscaling:DescribeAutoScalingGroups",
+    ],
+    [
       "crit-other-region-failed-does-not-hide",
       [],
       regional({ "eu-west-1": asg([group("web", 2, 4, 6, [up("i-1")])]), "us-east-1": asg(denied("autoscaling:DescribeAutoScalingGroups")) }),

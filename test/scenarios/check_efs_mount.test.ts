@@ -67,6 +67,7 @@ describe("check_efs_mount scenarios", () => {
     ["warn-not-in-fstab", EFS_ARGS, local(EFS, answered(), ""), State.WARNING, "not in fstab"],
     ["warn-fstab-lacks-netdev", [...MP, "--type", "nfs4"], local(EFS, answered(), `${FS}.efs.eu-west-1.amazonaws.com:/ /mnt/efs nfs4 defaults 0 0`), State.WARNING, "lacks _netdev"],
     ["warn-fstab-noauto", EFS_ARGS, local(EFS, answered(), `${FS}:/ /mnt/efs efs noauto,_netdev 0 0`), State.WARNING, "noauto"],
+    ["ok-no-fstab-check", [...EFS_ARGS, "--no-fstab-check"], local(EFS, answered(), ""), State.OK, "MOUNT OK: /mnt/efs"],
     ["unknown-no-mount-point", [], local(EFS, answered()), State.UNKNOWN, "no mount point: pass --mount-point PATH (repeatable) or --all"],
   ])("%s", async (_id, argv, port, state, text) => {
     const r = await runCheck(check, argv, { port });

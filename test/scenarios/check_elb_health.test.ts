@@ -43,6 +43,13 @@ describe("check_elb_health scenarios", () => {
     ["unknown-access-denied", [], one(denied("elasticloadbalancing:DescribeLoadBalancers")), State.UNKNOWN, "may not call elasticloadbalancing:DescribeLoadBalancers"],
     ["unknown-percent-on-a-count", ["-c", "50%"], one({}), State.UNKNOWN, "--critical: '50%' is not a percentage here"],
     [
+      "unknown-other-region-unread",
+      [],
+      regional({ "eu-west-1": elb({ web: [up("i-1")] }), "us-east-1": elb(denied("elasticloadbalancing:DescribeLoadBalancers")) }),
+      State.UNKNOWN,
+      "[UNKNOWN] region us-east-1: access denied: the credentials may not call elasticloadbalancing:DescribeLoadBalancers",
+    ],
+    [
       "warn-other-region-unread",
       ["-w", "3:"],
       regional({ "eu-west-1": elb({ web: [up("i-1")] }), "us-east-1": elb(denied("elasticloadbalancing:DescribeLoadBalancers")) }),
@@ -76,8 +83,8 @@ let n = 0;
 const t = (state: string, extra: Partial<TargetHealth> = {}): TargetHealth => ({ id: `i-0${String(++n).padStart(16, "0")}`, port: 80, state, ...extra });
 const arnOf = (name: string) => `arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/${name}/0123456789abcdef`;
 
-/** One region with these target groups (and, if given, classic load balancers). */
-function v2Region(groups: Record<string, Group> | Error, classic: Record<string, InstanceHealth[]> = {}): HealthSource {
+/** One region with these target groups (and, if given, classic load balancers and ALBs that route to no group). */
+function v2Region(groups: Record<string, Group> | Error, classic: Record<string, InstanceHealth[]> = {}, bareLbs: string[] = []): HealthSource {
   const classicRead = (names: string[]): RegionHealth => ({
     loadBalancers: names.filter((x) => x in classic).map((name) => ({ name, region: "eu-west-1", instances: classic[name] })),
     missing: names.filter((x) => !(x in classic)),
@@ -94,13 +101,15 @@ function v2Region(groups: Record<string, Group> | Error, classic: Record<string,
       const missingTargetGroups = sel.targetGroups.filter((r) => !(r.name in groups));
       sel.targetGroups.filter((r) => r.name in groups).forEach((r) => chosen.set(r.name, groups[r.name]));
       const lbsKnown = new Set(entries.flatMap(([, g]) => g.lbs ?? ["web-alb"]));
-      const missingLoadBalancers = sel.loadBalancers.filter((r) => !lbsKnown.has(r.name));
+      const missingLoadBalancers = sel.loadBalancers.filter((r) => !lbsKnown.has(r.name) && !bareLbs.includes(r.name));
+      const withoutTargetGroups = sel.loadBalancers.filter((r) => bareLbs.includes(r.name)).map((r) => r.name);
       for (const r of sel.loadBalancers) entries.filter(([, g]) => (g.lbs ?? ["web-alb"]).includes(r.name)).forEach(([k, g]) => chosen.set(k, g));
-      return { targetGroups: [...chosen].map(([k, g]) => health(k, g)), missingTargetGroups, missingLoadBalancers, withoutTargetGroups: [] };
+      return { targetGroups: [...chosen].map(([k, g]) => health(k, g)), missingTargetGroups, missingLoadBalancers, withoutTargetGroups };
     },
   };
 }
-const tgs = (groups: Record<string, Group> | Error, classic: Record<string, InstanceHealth[]> = {}) => regional({ "eu-west-1": v2Region(groups, classic) });
+const tgs = (groups: Record<string, Group> | Error, classic: Record<string, InstanceHealth[]> = {}, bareLbs: string[] = []) =>
+  regional({ "eu-west-1": v2Region(groups, classic, bareLbs) });
 const healthy = () => t("healthy");
 const unhealthy = () => t("unhealthy", { reason: "Target.ResponseCodeMismatch", description: "Health checks failed with these codes: [502]" });
 
@@ -128,6 +137,7 @@ describe("check_elb_health scenarios: target groups", () => {
     ["crit-empty-target-group", ["--target-group", "web"], tgs({ web: { targets: [] } }), State.CRITICAL, "web: no target registered"],
     ["crit-missing-target-group", ["--target-group", "web", "--target-group", "gone"], tgs({ web: { targets: [healthy()] } }), State.CRITICAL, "gone: no target group of that name in eu-west-1"],
     ["crit-missing-load-balancer", ["--load-balancer", "old-alb"], tgs({ web: { targets: [healthy()] } }), State.CRITICAL, "old-alb: no ALB/NLB/GWLB of that name in eu-west-1"],
+    ["unknown-load-balancer-without-target-groups", ["--load-balancer", "new-alb"], tgs({ web: { targets: [healthy()] } }, {}, ["new-alb"]), State.UNKNOWN, "ELB UNKNOWN: new-alb: no target group belongs to this load balancer"],
     ["ok-load-balancer-groups", ["--load-balancer", "web-alb"], tgs({ web: { targets: [healthy()] }, api: { targets: [healthy()] }, other: { targets: [unhealthy()], lbs: ["tcp-nlb"] } }), State.OK, "2 target groups OK, 2 of 2 targets healthy"],
     // classic and v2 together, everything in the region
     ["warn-classic-and-target-groups", ["-w", "2:"], tgs({ api: { targets: [healthy(), healthy()] } }, { web: [{ instanceId: "i-1", state: "InService", reasonCode: "N/A", description: "" }] }), State.WARNING, "web: 1 of 1 instances InService (warning range 2:) (1 of 2 load balancers and target groups)"],

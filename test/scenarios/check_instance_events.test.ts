@@ -49,6 +49,13 @@ describe("check_instance_events scenarios", () => {
     ["unknown-access-denied", [], port({ "eu-west-1": ec2(denied("ec2:DescribeInstanceStatus")) }), State.UNKNOWN, "access denied: the credentials may not call ec2:DescribeInstanceStatus"],
     ["unknown-self-with-tag", ["--self", "--tag", "a=b"], one([]), State.UNKNOWN, "--self cannot be combined with --instance-id or --tag"],
     [
+      "unknown-other-region-failed",
+      [],
+      port({ "eu-west-1": ec2({ instances: 1, events: [] }), "us-east-1": ec2(denied("ec2:DescribeInstanceStatus")) }),
+      State.UNKNOWN,
+      "[UNKNOWN] region us-east-1: access denied: the credentials may not call ec2:DescribeInstanceStatus",
+    ],
+    [
       "warn-other-region-failed",
       [],
       port({ "eu-west-1": ec2({ instances: 1, events: [event(10 * DAY)] }), "us-east-1": ec2(denied("ec2:DescribeInstanceStatus")) }),

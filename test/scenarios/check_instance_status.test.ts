@@ -69,6 +69,7 @@ describe("check_instance_status scenarios", () => {
     ["crit-two-checks-one-line", [], one(instance(1, { system: "impaired", ebs: "impaired" })), State.CRITICAL, "system check impaired: reachability failed since 2026-11-30T08:30:00Z (3h 30m ago); attached-EBS check impaired: reachability failed"],
     ["warn-insufficient-data-and-initializing", [], one(instance(1, { instance: "insufficient-data" }), instance(2, { system: "initializing" })), State.WARNING, "1 with insufficient data of 2 instance(s) (1 initializing)"],
     ["ok-all-initializing", [], one(instance(1, { system: "initializing", instance: "initializing", ebs: "initializing" })), State.OK, "status checks pass on 1 instance(s) (1 initializing)"],
+    ["ok-every-check-not-applicable", [], one(instance(1, { system: "not-applicable", instance: "not-applicable", ebs: "not-applicable" })), State.OK, "STATUS OK: status checks pass on 1 instance(s) |"],
     ["ok-check-left-out-of-the-answer", [], regional({ "eu-west-1": ec2([{ ...instance(1), checks: { system: checkStatus("ok") } }]) }), State.OK, "status checks pass on 1 instance(s)"],
     ["unknown-status-aws-may-add", [], one(instance(1, { system: "degraded" })), State.UNKNOWN, "system check reports unknown status 'degraded'"],
     // Ignored checks are neither judged nor counted.
@@ -91,6 +92,7 @@ describe("check_instance_status scenarios", () => {
     ["unknown-instance-id-missing-beside-one-read", ["--instance-id", "i-00000000000000001", "--instance-id", "i-0123456789abcdef0"], one(instance(1)), State.UNKNOWN, "[UNKNOWN] i-0123456789abcdef0: no running instance with this id"],
     // Regions and errors.
     ["unknown-access-denied", [], regional({ "eu-west-1": ec2(denied("ec2:DescribeInstanceStatus")) }), State.UNKNOWN, "access denied: the credentials may not call ec2:DescribeInstanceStatus"],
+    ["unknown-other-region-failed", [], regional({ "eu-west-1": ec2([instance(1)]), "us-east-1": ec2(denied("ec2:DescribeInstanceStatus")) }), State.UNKNOWN, "[UNKNOWN] region us-east-1: access denied: the credentials may not call ec2:DescribeInstanceStatus"],
     ["crit-other-region-failed", [], regional({ "eu-west-1": ec2([instance(1, { instance: "impaired" })]), "us-east-1": ec2(denied("ec2:DescribeInstanceStatus")) }), State.CRITICAL, "; 1 region(s) could not be read"],
     ["unknown-bad-ignore-check", ["--ignore-check", "network"], one(), State.UNKNOWN, "STATUS UNKNOWN: --ignore-check: expected system, instance or ebs, got 'network'"],
     ["unknown-bad-insufficient-data", ["--insufficient-data", "maybe"], one(), State.UNKNOWN, "STATUS UNKNOWN: --insufficient-data: expected ok, warning, critical or unknown, got 'maybe'"],

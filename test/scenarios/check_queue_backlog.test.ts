@@ -48,6 +48,8 @@ describe("check_queue_backlog scenarios", () => {
     ["ok-dlq-also-selected-judged-once", ["--queue-prefix", "orders"], one([queue("orders", 1, { dlq: dlq("orders-dlq", 0) }), queue("orders-dlq", 0)]), State.OK, "orders: 1 visible"],
     ["warn-visible-beyond-warning", ["--queue", "orders", "-w", "100", "-c", "1000"], one([queue("orders", 500)]), State.WARNING, "orders: 500 visible (warning range 100)"],
     ["warn-in-flight-beyond-warning", ["--queue", "orders", "--warning-in-flight", "10"], one([queue("orders", 0, { inFlight: 50 })]), State.WARNING, "50 in flight"],
+    ["crit-in-flight-beyond-critical", ["--queue", "orders", "--critical-in-flight", "10"], one([queue("orders", 0, { inFlight: 50 })]), State.CRITICAL, "50 in flight (critical range 10)"],
+    ["ok-delayed-only-reported", ["--queue", "orders", "-w", "100", "-c", "1000"], one([queue("orders", 0, { delayed: 5000 })]), State.OK, "5000 delayed"],
     ["warn-any-dead-letter-by-default", ["--queue", "orders"], one([queue("orders", 0, { dlq: dlq("orders-dlq", 3) })]), State.WARNING, "orders: DLQ orders-dlq: 3 (warning range 0)"],
     ["ok-dead-letters-ignored-with-0:", ["--queue", "orders", "--dlq-warning", "0:"], one([queue("orders", 0, { dlq: dlq("orders-dlq", 3) })]), State.OK, "QUEUE OK"],
     ["crit-visible-beyond-critical", ["--queue", "orders", "-c", "1000"], one([queue("orders", 5000)]), State.CRITICAL, "orders: 5000 visible (critical range 1000)"],
@@ -59,6 +61,13 @@ describe("check_queue_backlog scenarios", () => {
     ["unknown-queue-unreadable", ["--queue", "slow"], one([], { slow: "throttled by AWS on sqs:GetQueueAttributes" }), State.UNKNOWN, "slow: throttled by AWS on sqs:GetQueueAttributes"],
     ["unknown-no-queue-given", [], one([]), State.UNKNOWN, "no queue given: pass --queue NAME (or URL), or --queue-prefix PREFIX"],
     ["unknown-access-denied", ["--queue", "orders"], one(denied("sqs:GetQueueUrl")), State.UNKNOWN, "may not call sqs:GetQueueUrl"],
+    [
+      "unknown-other-region-unread",
+      ["--queue", "orders", "-w", "10"],
+      regional({ "eu-west-1": sqs([queue("orders", 5)]), "us-east-1": sqs(denied("sqs:GetQueueUrl")) }),
+      State.UNKNOWN,
+      "region us-east-1: access denied",
+    ],
     [
       "warn-other-region-unread",
       ["--queue", "orders", "-w", "1"],

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import check from "../../checks/check_serverscore/index";
 import type { AsgSource, ElbSource, ScorePort } from "../../checks/check_serverscore/source";
-import probe from "../../checks/serverscore/index";
 import type { HostSample } from "../../checks/serverscore/judge";
 import type { InstanceHealth } from "../../src/aws/elb";
 import { runCheck } from "../../src/runner";
@@ -82,6 +81,7 @@ describe("check_serverscore scenarios", () => {
     ["crit-fleet-worst-host-decides", ["--host", "web-1", "--host", "web-2"], port(host(0), { "web-1": answer(90), "web-2": answer(10) }), State.CRITICAL, "min score 10 (web-2)"],
     ["ok-fleet-average", ["--host", "web-1", "--host", "web-2", "--aggregate", "average"], port(host(0), { "web-1": answer(90), "web-2": answer(30) }), State.OK, "average score 60 over 2 hosts"],
     ["crit-fleet-unreachable-host", ["--host", "web-3"], port(host(0)), State.CRITICAL, "connection refused"],
+    ["unknown-no-host-answered", ["--host", "web-3", "--unreachable", "ok"], port(host(0)), State.UNKNOWN, "SERVERSCORE UNKNOWN: none of 1 host answered"],
     ["warn-fleet-unreachable-as-warning", ["--host", "web-3", "--unreachable", "warning"], port(host(0)), State.WARNING, "connection refused"],
     ["ok-elb-in-service-instances-probed", ["--elb", "web", "--region", "eu-west-1"], port(host(0), { "10.0.0.1": answer(90) }, elb([inService("i-1")], { "i-1": "10.0.0.1" })), State.OK, "ELB web: 1 host, min score 90 (10.0.0.1)"],
     ["crit-elb-not-found", ["--elb", "web", "--region", "eu-west-1"], port(host(0), {}, elb(undefined)), State.CRITICAL, "load balancer 'web' not found"],
@@ -152,23 +152,5 @@ describe("check_serverscore scenarios", () => {
     await runCheck(check, ["--host", "web-1"], { port: fixture });
     await runCheck(check, ["--host", "web-1", "--window", "15", "--components", "load,mem"], { port: fixture });
     expect(commands).toEqual([["serverscore --format json"], ["serverscore --format json", "--window", "15", "--components", "load,mem"]]);
-  });
-});
-
-describe("serverscore (the probe) scenarios", () => {
-  it.each([
-    ["ok-prints-the-score", [], "100\n"],
-    ["ok-json", ["--format", "json", "--components", "load,mem"], '"components":{"load":100,"mem":100}'],
-  ])("%s", async (_id, argv, text) => {
-    const r = await runCheck(probe, argv, { port: { sample: async () => host(0.5) } });
-    expect(r.stdout).toContain(text);
-    expect(r.exitCode).toBe(State.OK);
-  });
-
-  it("unknown-bad-window", async () => {
-    expect(await runCheck(probe, ["--window", "10"], { port: { sample: async () => host(0) } })).toEqual({
-      exitCode: State.UNKNOWN,
-      stdout: "SERVERSCORE UNKNOWN: --window: expected 1, 5 or 15, got '10'\n",
-    });
   });
 });

@@ -8,8 +8,9 @@ import type { AnyCheck } from "../../src/definition";
 import { longName } from "../../src/options";
 
 // One test for the places that must agree about the commands: the registry, the folders, package.json's
-// bins, each README's option list and IAM policy, --help, and the Nagios, Icinga 2 and Sensu definitions
-// shipped in contrib/. Each failure names the file to fix.
+// bins, each README's option list, IAM policy and 'What it checks' table (against the scenario file),
+// --help, and the Nagios, Icinga 2 and Sensu definitions shipped in contrib/. Each failure names the file
+// to fix.
 
 const ROOT = join(__dirname, "..", "..");
 const read = (path: string) => readFileSync(join(ROOT, path), "utf8");
@@ -134,5 +135,66 @@ describe("contrib/sensu: every check's command parses", () => {
     const [name, ...argv] = command.split(" ");
     const def = await load(name);
     expect(() => readCommandLine(def, argv)).not.toThrow();
+  });
+});
+
+/** The cells of a markdown table row; `\|` inside a cell is text, not a border. */
+const cells = (line: string) => line.trim().replace(/^\||\|$/g, "").split(/(?<!\\)\|/).map((c) => c.trim());
+
+/** The first table under `## What it checks`: its header cells and body rows. */
+function whatItChecks(readme: string): { header: string[]; rows: string[][] } | undefined {
+  const section = readme.split(/^## /m).find((s) => s.startsWith("What it checks\n"));
+  const table = section && /^\|.*\n\|[-| :]+\|\n(?:\|.*\n?)*/m.exec(section)?.[0];
+  if (!table) return undefined;
+  const [header, , ...rows] = table.trim().split("\n").map(cells);
+  return { header, rows };
+}
+
+const SCENARIO_ID = /^(ok|warn|crit|unknown)-/;
+/**
+ * The ids of a scenario file: the quoted string that opens an `it.each` row (`["id", …` on one line or
+ * `[` then `"id",` on the next) and the start of an `it("id: …")` name.
+ */
+function scenarioIds(source: string): Set<string> {
+  const rows = [...source.matchAll(/^\s*\[\s*"([^"]+)"/gm)].map((m) => m[1]);
+  const its = [...source.matchAll(/\bit\(\s*"([^":]+)/g)].map((m) => m[1]);
+  return new Set([...rows, ...its].filter((id) => SCENARIO_ID.test(id)));
+}
+
+const PREFIX: Record<string, string> = { OK: "ok", WARNING: "warn", CRITICAL: "crit", UNKNOWN: "unknown" };
+
+describe("README 'What it checks' tables and scenario tables agree", () => {
+  const folders = readdirSync(join(ROOT, "checks"), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+
+  it.each(folders)("%s: every row names scenarios that exist, with the row's state", (name) => {
+    const file = `checks/${name}/README.md`;
+    const readme = read(file);
+    const table = whatItChecks(readme);
+    expect(table?.header.at(-1), `${file}: a '## What it checks' section (before ## Options) with a table whose last column is 'scenario'`).toBe("scenario");
+    expect(readme.indexOf("\n## What it checks\n"), `${file}: '## What it checks' comes before '## Options'`).toBeLessThan(readme.indexOf("\n## Options\n"));
+    const { header, rows } = table as NonNullable<typeof table>;
+    const stateColumn = header.indexOf("state");
+    expect(stateColumn, `${file}: the 'What it checks' table has a 'state' column`).toBeGreaterThanOrEqual(0);
+    const scenarios = `test/scenarios/${name}.test.ts`;
+    const known = existsSync(join(ROOT, scenarios)) ? scenarioIds(read(scenarios)) : new Set<string>();
+    const problems: string[] = [];
+    for (const row of rows) {
+      const ids = [...(row.at(-1) ?? "").matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+      if (ids.length === 0) problems.push(`${file}: row '${row[0]}' names no scenario`);
+      // The prefix is checked when the state cell names exactly one state and no option: a cell such as
+      // "`--insufficient-data` (default WARNING)" or "WARNING / CRITICAL" depends on the command line.
+      const states = [...new Set((row[stateColumn] ?? "").match(/\b(OK|WARNING|CRITICAL|UNKNOWN)\b/g) ?? [])];
+      const expected = states.length === 1 && !/(^|\s|`)--?[a-z]/.test(row[stateColumn]) ? PREFIX[states[0]] : undefined;
+      for (const id of ids) {
+        if (!known.has(id)) problems.push(`${file}: \`${id}\` is not a scenario in ${scenarios}`);
+        else if (expected !== undefined && !id.startsWith(`${expected}-`)) problems.push(`${file}: \`${id}\` does not start with ${expected}- (row '${row[0]}' is ${states[0]})`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it("the parser finds both forms of scenario id, and nothing else", () => {
+    const source = 'it.each([\n  ["ok-a", ["--x", "ok-not-an-id"], 1],\n  [\n    "crit-b",\n    ["--y"],\n  ],\n])("%s", f);\nit("unknown-c: why", f);\n';
+    expect([...scenarioIds(source)].sort()).toEqual(["crit-b", "ok-a", "unknown-c"]);
   });
 });
