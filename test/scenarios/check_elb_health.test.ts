@@ -142,7 +142,7 @@ describe("check_elb_health scenarios: target groups", () => {
     // classic and v2 together, everything in the region
     ["warn-classic-and-target-groups", ["-w", "2:"], tgs({ api: { targets: [healthy(), healthy()] } }, { web: [{ instanceId: "i-1", state: "InService", reasonCode: "N/A", description: "" }] }), State.WARNING, "web: 1 of 1 instances InService (warning range 2:) (1 of 2 load balancers and target groups)"],
     ["unknown-nothing-in-region", [], tgs({}), State.UNKNOWN, "no load balancer or target group in eu-west-1"],
-    ["unknown-access-denied", ["--target-group", "web"], tgs(denied("elasticloadbalancing:DescribeTargetHealth")), State.UNKNOWN, "may not call elasticloadbalancing:DescribeTargetHealth"],
+    ["unknown-target-health-access-denied", ["--target-group", "web"], tgs(denied("elasticloadbalancing:DescribeTargetHealth")), State.UNKNOWN, "may not call elasticloadbalancing:DescribeTargetHealth"],
   ])("%s", async (_id, argv, port, state, text) => {
     const r = await runCheck(check, argv, { port });
     expect(r.stdout).toContain(text);
