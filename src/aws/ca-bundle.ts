@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { rootCertificates } from "node:tls";
 import { loadConfig } from "@smithy/core/config";
 import { CheckError, errorMessage } from "../errors";
 
@@ -44,6 +43,8 @@ export async function findCaBundle(env: Env, profile: string | undefined): Promi
   }
   const certs = pemCertificates(pem);
   if (certs.length === 0) throw new CheckError(`CA bundle ${path} (${source}) holds no PEM certificate`);
+  // The usual way hosts set both: the same file, which the runtime loaded at start. Nothing to add.
+  if (path === env.NODE_EXTRA_CA_CERTS?.trim()) return { path, source };
   // The runtime loaded NODE_EXTRA_CA_CERTS at start. Hosts often point both variables at the system's
   // bundle: then nothing is missing, and the roots (costly to list) need not be read at all.
   const extra = await nodeExtraCerts(env);
@@ -51,6 +52,8 @@ export async function findCaBundle(env: Env, profile: string | undefined): Promi
   let missing = certs.filter((c) => !inExtra.has(body(c)));
   if (missing.length === 0) return { path, source };
   // Setting `ca` replaces the runtime's roots, NODE_EXTRA_CA_CERTS included: pass them on explicitly.
+  // Imported here, not at the top: Bun lists the roots (several ms) as soon as the name is imported.
+  const { rootCertificates } = await import("node:tls");
   const runtime = [...rootCertificates, ...extra];
   const known = new Set(runtime.map(body));
   missing = missing.filter((c) => !known.has(body(c)));
