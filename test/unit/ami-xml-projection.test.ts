@@ -1,7 +1,7 @@
-import { DescribeImagesCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { DescribeImagesCommand, EC2Client, paginateDescribeImages } from "@aws-sdk/client-ec2";
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { projected, projectXmlList } from "../../src/aws/xml-projection";
+import { projected, projectedPages, projectXmlList } from "../../src/aws/xml-projection";
 
 const IMAGES =
   `<?xml version="1.0" encoding="UTF-8"?>\n<DescribeImagesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">` +
@@ -70,5 +70,25 @@ describe("projected on a real EC2 client", () => {
     await ec2.send(projected(new DescribeImagesCommand({ Owners: ["self"] }), { listTag: "imagesSet", keep: ["imageId"] }));
     const whole = await ec2.send(new DescribeImagesCommand({ Owners: ["self"] }));
     expect(whole.Images?.[0]).toMatchObject({ ImageId: "ami-1", Name: "web & db", Tags: [{ Key: "Src", Value: "i-1" }] });
+  });
+
+  it("projectedPages trims every page a paginator asks for", async () => {
+    let calls = 0;
+    const handler = {
+      handle: async () => {
+        calls++;
+        // The second page ends the listing: no token.
+        const body = calls === 1 ? IMAGES : IMAGES.replace(/<nextToken>[^<]*<\/nextToken>/, "");
+        return { response: { statusCode: 200, headers: { "content-type": "text/xml" }, body: Readable.from([Buffer.from(body)]) } };
+      },
+    };
+    const ec2 = new EC2Client({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, requestHandler: handler as never });
+    const pages = paginateDescribeImages({ client: ec2, ...projectedPages({ listTag: "imagesSet", keep: ["imageId"] }) }, { Owners: ["self"] });
+    const seen = [];
+    for await (const page of pages) seen.push(page.Images);
+    expect(seen).toEqual([
+      [{ ImageId: "ami-1" }, { ImageId: "ami-2" }],
+      [{ ImageId: "ami-1" }, { ImageId: "ami-2" }],
+    ]);
   });
 });
