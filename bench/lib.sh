@@ -32,6 +32,8 @@
 #   bench_peak_mb RUNS CMD     peak resident memory of CMD, the highest of RUNS runs, in MiB
 #   bench_calls URL CMD        runs CMD once and prints the AWS calls the fake at URL saw, per action
 #   bench_cpu_busy CMD         runs CMD once and prints how busy all cores were meanwhile, e.g. 97%
+#   bench_cpu_shares RUNS CMD  runs CMD RUNS times with Bun's CPU profiler and prints where the time went
+#                              (bench/cpu-shares.mjs), one sentence
 #                              (CMD: one string, split as hyperfine -N splits it, honouring quotes)
 # Reading hyperfine's JSON (ROW: a 0-based index or a command's name)
 #   bench_ms JSON ROW [FIELD]  FIELD (median by default; mean, min, max) in ms, e.g. 23.9
@@ -182,6 +184,16 @@ bench_calls() {
     for (const [key, n] of Object.entries(counts)) byAction[key.split(":")[1]] = (byAction[key.split(":")[1]] ?? 0) + n;
     console.log(`${Object.entries(byAction).map(([a, n]) => `${a} ${n}`).join(", ")} (${total} in all)`);
   '
+}
+
+bench_cpu_shares() {
+  local runs=$1 dir i
+  dir=$(mktemp -d "$RESULTS/$NAME-profile.XXXXXX")
+  for ((i = 0; i < runs; i++)); do
+    eval "BUN_OPTIONS='--cpu-prof --cpu-prof-dir=$dir' $2" >/dev/null 2>&1 || true
+  done
+  node bench/cpu-shares.mjs "$dir"
+  rm -rf "$dir"
 }
 
 bench_cpu_busy() {
