@@ -111,7 +111,8 @@ verdict=$(bench_verdict "$ratio_reuse" "<=" "$target")
     "${ratio_reuse}× ($(bench_ms "$json" 2) vs $(bench_ms "$json" 1) ms)" "$verdict"
   if [ "$verdict" = missed ]; then
     echo
-    echo "Why: the second run still starts 20 ssh clients and 20 remote probes, and sshd, the probes and the"
-    echo "client share the same $(nproc) cores: during one first run the cores were ${busy} busy."
+    echo "Why: the second run saves the handshakes but still starts an ssh client and a remote probe per host:"
+    echo "16 starts of the serverscore executable (see Startup) and 16 of ssh, with sshd, the probes and the"
+    echo "client sharing the same $(nproc) cores: during one first run the cores were ${busy} busy."
   fi
 } | bench_publish "Fleet over SSH"

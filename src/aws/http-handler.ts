@@ -5,7 +5,8 @@ import type { HttpHandlerOptions } from "@smithy/types";
 import type { NodeHttpHandler } from "@smithy/node-http-handler";
 import { CheckError } from "../errors";
 import { type CaBundle, findCaBundle } from "./ca-bundle";
-import { type ProxyRules, proxyFor, proxyLabel, proxyUrlProblem } from "./proxy";
+import { type ProxyRules, proxyLabel, proxyUrlProblem } from "./proxy";
+import { proxyFor } from "./proxy-route";
 
 /** What a failed call went through, attached to its error so the message can name the proxy. */
 export interface ProxiedError {

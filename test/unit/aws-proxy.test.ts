@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bypasses, proxyFor, proxyLabel, proxyRules, proxyUrlProblem } from "../../src/aws/proxy";
+import { proxyLabel, proxyRules, proxyUrlProblem } from "../../src/aws/proxy";
+import { bypasses, proxyFor } from "../../src/aws/proxy-route";
 
 describe("proxyRules: the environment as the AWS CLI reads it", () => {
   it("HTTPS_PROXY for https endpoints, HTTP_PROXY for http ones, upper case before lower case", () => {
