@@ -11,6 +11,8 @@ set -uo pipefail
 runs=${1:-10}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/aws-checks-repeat.XXXXXX)
+# mktemp makes it 0700; the tests run the built binaries as user nobody too, who must reach them.
+chmod 755 "$work"
 echo "work folder: $work"
 git clone -q "$root" "$work/clone"
 
