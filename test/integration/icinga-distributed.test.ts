@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONTRIB, FS_ID, installPlugins, monitoredAccount, REGION, WEB1 } from "../support/core-fixtures";
 import { type FakeAws, startFakeAws } from "../support/fake-aws";
 import { type RunningCluster, type ServiceResult, startCluster, validateMaster } from "../support/icinga-cluster";
-import { TEMPLATES, validateIcinga } from "../support/icinga";
+import { awsHost, TEMPLATES, validateIcinga } from "../support/icinga";
 
 // Icinga 2's distributed engine: a real master and a real agent on 127.0.0.1, the shipped CheckCommands
 // in the global zone (synced by the master to the agent), the shipped apply rules in the master's zone.
@@ -81,17 +81,12 @@ object Host "${AGENT}" {
 	vars.agent_endpoint = name
 	vars.efs_mounts["${efs}"] = "${FS_ID}"
 }
-object Host "aws" {
-	import "generic-host"
-	address = "127.0.0.1"
-	vars.aws_region = "${REGION}"
-	vars.aws_endpoint = "${AGENT}"
-	vars.aws_endpoint_url = "${fake.url}"
-	vars.aws_access_key_id = "AKIDSATELLITE"
-	vars.aws_secret_access_key = "secret"
-	vars.aws_sqs_queues = [ "orders" ]
-}
-`;
+${awsHost({
+  region: REGION,
+  endpointUrl: fake.url,
+  accessKeyId: "AKIDSATELLITE",
+  vars: [`vars.aws_endpoint = "${AGENT}"`, `vars.aws_sqs_queues = [ "orders" ]`],
+})}`;
     cluster = await startCluster({
       agent: AGENT,
       pluginContribDir: plugins.dir,

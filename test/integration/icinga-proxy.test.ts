@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONTRIB, installPlugins, monitoredAccount, REGION } from "../support/core-fixtures";
 import { type FakeAws, startFakeAws } from "../support/fake-aws";
-import { type CheckResult, type RunningIcinga, startIcinga, TEMPLATES } from "../support/icinga";
+import { awsHost, type CheckResult, type RunningIcinga, startIcinga, TEMPLATES } from "../support/icinga";
 import { makeThrowawayCa } from "../support/throwaway-ca";
 import { startTinyproxy, type Tinyproxy } from "../support/tinyproxy";
 
@@ -42,15 +42,7 @@ describe("a proxy and a CA bundle for the plugins of a running icinga2", () => {
     flagProxy = await startTinyproxy();
     const plugins = installPlugins(join(dir, "plugins"));
     const objects = `${TEMPLATES}${DOC_SNIPPET}
-object Host "aws" {
-	import "generic-host"
-	address = "127.0.0.1"
-	vars.aws_region = "${REGION}"
-	vars.aws_endpoint_url = "${fake.url}"
-	vars.aws_access_key_id = "AKIDICINGA"
-	vars.aws_secret_access_key = "secret"
-}
-object Service "via-daemon-env" {
+${awsHost({ region: REGION, endpointUrl: fake.url, accessKeyId: "AKIDICINGA" })}object Service "via-daemon-env" {
 	import "generic-service"
 	host_name = "aws"
 	check_command = "instance_events"

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONTRIB, FS_ID, installPlugins, monitoredAccount, perfItems, REGION, rootFsType } from "../support/core-fixtures";
 import { type FakeAws, startFakeAws } from "../support/fake-aws";
-import { type CheckResult, type RunningIcinga, startIcinga, TEMPLATES } from "../support/icinga";
+import { awsHost, type CheckResult, type RunningIcinga, startIcinga, TEMPLATES } from "../support/icinga";
 import { BIN_DIR } from "../support/run-binary";
 import { startSshd, type TestSshd } from "../support/sshd";
 
@@ -85,23 +85,21 @@ describe("the shipped CheckCommands in a running icinga2", () => {
       `serverscore_critical = "1:"`,
     ];
     const objects = `${TEMPLATES}
-object Host "aws" {
-	import "generic-host"
-	address = "127.0.0.1"
-	vars.aws_region = "${REGION}"
-	vars.aws_endpoint_url = "${fake.url}"
-	vars.aws_access_key_id = "AKIDICINGA"
-	vars.aws_secret_access_key = "secret"
-	vars.aws_instance_tags = [ "env=prod" ]
-	vars.aws_backup_tags = [ "env=prod" ]
-	vars.aws_sqs_queues = [ "orders" ]
-	vars.aws_sqs_queue_prefixes = [ "jobs-" ]
-	vars.aws_classic_elbs = [ "web-lb", "api-lb" ]
-	vars.aws_asgs = [ "web-asg", "batch-asg" ]
-	vars.aws_target_groups = [ "api" ]
-	vars.aws_load_balancers = [ "web-alb" ]
-}
-object Host "local" {
+${awsHost({
+  region: REGION,
+  endpointUrl: fake.url,
+  accessKeyId: "AKIDICINGA",
+  vars: [
+    `vars.aws_instance_tags = [ "env=prod" ]`,
+    `vars.aws_backup_tags = [ "env=prod" ]`,
+    `vars.aws_sqs_queues = [ "orders" ]`,
+    `vars.aws_sqs_queue_prefixes = [ "jobs-" ]`,
+    `vars.aws_classic_elbs = [ "web-lb", "api-lb" ]`,
+    `vars.aws_asgs = [ "web-asg", "batch-asg" ]`,
+    `vars.aws_target_groups = [ "api" ]`,
+    `vars.aws_load_balancers = [ "web-alb" ]`,
+  ],
+})}object Host "local" {
 	import "generic-host"
 	address = "127.0.0.1"
 	vars.ec2 = true

@@ -16,6 +16,21 @@ export const TEMPLATES = `
 template Host "generic-host" { check_command = "dummy"; max_check_attempts = 1; check_interval = 1h }
 template Service "generic-service" { max_check_attempts = 1; check_interval = 1h; retry_interval = 1h }
 `;
+/**
+ * The host the shipped AWS services apply to, pointed at the fake endpoint: `vars` are the further
+ * custom variables (lists of queues, groups...) as Icinga 2 DSL lines.
+ */
+export function awsHost(o: { region: string; endpointUrl: string; accessKeyId: string; vars?: string[] }): string {
+  const lines = [
+    `vars.aws_region = "${o.region}"`,
+    `vars.aws_endpoint_url = "${o.endpointUrl}"`,
+    `vars.aws_access_key_id = "${o.accessKeyId}"`,
+    `vars.aws_secret_access_key = "secret"`,
+    ...(o.vars ?? []),
+  ];
+  return `object Host "aws" {\n\timport "generic-host"\n\taddress = "127.0.0.1"\n${lines.map((l) => `\t${l}\n`).join("")}}\n`;
+}
+
 const NODE = "testnode";
 export const API_USER = "root";
 export const API_PASSWORD = "aws-checks-test";

@@ -4,7 +4,7 @@
  */
 import type { AutoScalingGroup, ScalingActivity } from "./autoscaling-scenario";
 import type { RequestContext } from "./context";
-import { AUTOSCALING_NAMESPACE, AwsError, type WireResponse, invalidAction } from "./errors";
+import { AUTOSCALING_NAMESPACE, AwsError, dispatch, type WireResponse } from "./errors";
 import type { RegionIndex } from "./model";
 import { decodeToken, page } from "./paging";
 import type { QueryParams } from "./query";
@@ -166,9 +166,5 @@ export const AUTOSCALING_ACTIONS: Record<string, (params: QueryParams, ctx: Requ
   DescribeScalingActivities: describeScalingActivities,
 };
 
-export function handleAutoScaling(params: QueryParams, ctx: RequestContext): WireResponse {
-  const handler = AUTOSCALING_ACTIONS[ctx.action];
-  if (!handler) throw invalidAction("autoscaling", ctx.action);
-  return handler(params, ctx);
-}
+export const handleAutoScaling = dispatch("autoscaling", AUTOSCALING_ACTIONS);
 

@@ -3,7 +3,7 @@
  * DescribeInstances, DescribeTags (instances), DescribeRegions, DescribeImages.
  */
 import type { RequestContext } from "./context";
-import { AwsError, EC2_NAMESPACE, type WireResponse, invalidAction } from "./errors";
+import { AwsError, EC2_NAMESPACE, dispatch, type WireResponse } from "./errors";
 import type { RegionIndex } from "./model";
 import { decodeToken, page } from "./paging";
 import { type QueryFilter, type QueryParams, anyOf } from "./query";
@@ -467,8 +467,4 @@ export const EC2_ACTIONS: Record<string, (params: QueryParams, ctx: RequestConte
   DescribeImages: describeImages,
 };
 
-export function handleEc2(params: QueryParams, ctx: RequestContext): WireResponse {
-  const handler = EC2_ACTIONS[ctx.action];
-  if (!handler) throw invalidAction("ec2", ctx.action);
-  return handler(params, ctx);
-}
+export const handleEc2 = dispatch("ec2", EC2_ACTIONS);

@@ -3,7 +3,7 @@
  * DescribeLoadBalancers and DescribeInstanceHealth.
  */
 import type { RequestContext } from "./context";
-import { AwsError, ELB_NAMESPACE, type WireResponse, invalidAction } from "./errors";
+import { AwsError, ELB_NAMESPACE, dispatch, type WireResponse } from "./errors";
 import type { RegionIndex } from "./model";
 import { decodeToken, page } from "./paging";
 import type { QueryParams } from "./query";
@@ -131,8 +131,4 @@ export const ELB_ACTIONS: Record<string, (params: QueryParams, ctx: RequestConte
   DescribeInstanceHealth: describeInstanceHealth,
 };
 
-export function handleElb(params: QueryParams, ctx: RequestContext): WireResponse {
-  const handler = ELB_ACTIONS[ctx.action];
-  if (!handler) throw invalidAction("elasticloadbalancing", ctx.action);
-  return handler(params, ctx);
-}
+export const handleElb = dispatch("elasticloadbalancing", ELB_ACTIONS);

@@ -4,7 +4,7 @@
  * `elasticloadbalancing` for both generations; the server tells them apart by the API version.
  */
 import type { RequestContext } from "./context";
-import { AwsError, ELBV2_NAMESPACE, type WireResponse, invalidAction } from "./errors";
+import { AwsError, ELBV2_NAMESPACE, dispatch, type WireResponse } from "./errors";
 import type { RegionIndex } from "./model";
 import { decodeToken, page } from "./paging";
 import type { QueryParams } from "./query";
@@ -185,8 +185,4 @@ export const ELBV2_ACTIONS: Record<string, (params: QueryParams, ctx: RequestCon
   DescribeTargetHealth: describeTargetHealth,
 };
 
-export function handleElbv2(params: QueryParams, ctx: RequestContext): WireResponse {
-  const handler = ELBV2_ACTIONS[ctx.action];
-  if (!handler) throw invalidAction("elasticloadbalancingv2", ctx.action);
-  return handler(params, ctx);
-}
+export const handleElbv2 = dispatch("elasticloadbalancingv2", ELBV2_ACTIONS);

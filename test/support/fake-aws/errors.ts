@@ -2,6 +2,7 @@
  * AWS error values and their service-specific wire formats, plus the
  * mapping from injected fault kinds to the error each real service returns.
  */
+import type { RequestContext } from "./context";
 import { XML_DECL, el, esc } from "./xml";
 
 /** `elasticloadbalancingv2` is ELBv2 (API 2015-12-01), which signs as `elasticloadbalancing` like classic ELB. */
@@ -110,6 +111,18 @@ export function invalidAction(service: Service, action: string | undefined): Aws
     });
   }
   return new AwsError(400, "InvalidAction", `The action ${action ?? "(none)"} is not valid for this web service.`);
+}
+
+/** A service's handler: its actions by name, and InvalidAction (as AWS answers) for any other. */
+export function dispatch<I>(
+  service: Service,
+  actions: Record<string, (input: I, ctx: RequestContext) => WireResponse>,
+): (input: I, ctx: RequestContext) => WireResponse {
+  return (input, ctx) => {
+    const handler = actions[ctx.action];
+    if (!handler) throw invalidAction(service, ctx.action);
+    return handler(input, ctx);
+  };
 }
 
 /** IAM action prefix per service (`ec2:DescribeInstances`). */

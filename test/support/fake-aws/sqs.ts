@@ -3,7 +3,7 @@
  * GetQueueUrl, GetQueueAttributes, ListDeadLetterSourceQueues.
  */
 import type { RequestContext } from "./context";
-import { AwsError, type WireResponse, invalidAction, sqsQueueDoesNotExist } from "./errors";
+import { AwsError, dispatch, type WireResponse, sqsQueueDoesNotExist } from "./errors";
 import { decodeToken, page } from "./paging";
 import type { Queue } from "./scenario";
 
@@ -187,8 +187,4 @@ export const SQS_ACTIONS: Record<string, (body: JsonBody, ctx: RequestContext) =
   ListDeadLetterSourceQueues: listDeadLetterSourceQueues,
 };
 
-export function handleSqs(body: JsonBody, ctx: RequestContext): WireResponse {
-  const handler = SQS_ACTIONS[ctx.action];
-  if (!handler) throw invalidAction("sqs", ctx.action);
-  return handler(body, ctx);
-}
+export const handleSqs = dispatch("sqs", SQS_ACTIONS);

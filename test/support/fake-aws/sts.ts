@@ -5,7 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { AssumedRole, RequestContext } from "./context";
-import { AwsError, STS_NAMESPACE, type WireResponse, invalidAction } from "./errors";
+import { AwsError, STS_NAMESPACE, dispatch, type WireResponse } from "./errors";
 import type { QueryParams } from "./query";
 import { el, queryResponse } from "./xml";
 
@@ -89,8 +89,4 @@ export const STS_ACTIONS: Record<string, (params: QueryParams, ctx: RequestConte
   GetCallerIdentity: getCallerIdentity,
 };
 
-export function handleSts(params: QueryParams, ctx: RequestContext): WireResponse {
-  const handler = STS_ACTIONS[ctx.action];
-  if (!handler) throw invalidAction("sts", ctx.action);
-  return handler(params, ctx);
-}
+export const handleSts = dispatch("sts", STS_ACTIONS);
