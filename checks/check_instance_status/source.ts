@@ -1,7 +1,7 @@
 import { EC2Client, type InstanceStatus, type InstanceStatusSummary } from "@aws-sdk/client-ec2";
 import { type AwsConnection, awsRegions } from "../../src/aws/connect";
 import { describeInstancesById, NAME_TAG_FIELDS, nameTag, nameTagsById } from "../../src/aws/ec2-instances";
-import { instancesWithTags, readInstanceStatuses, type StatusFields } from "../../src/aws/instance-status";
+import { instancesWithTags, readInstanceStatuses, RUNNING_AND_PASSING, type StatusFields } from "../../src/aws/instance-status";
 import type { AwsSettings } from "../../src/aws/options";
 import type { RegionalPort } from "../../src/aws/regions";
 import type { Context } from "../../src/context";
@@ -22,13 +22,14 @@ export function connectStatus(settings: AwsSettings, ctx: Context): StatusPort {
   return awsRegions(settings, ctx, (conn, region) => new Ec2StatusSource(conn, region));
 }
 
-// Only the checks are parsed: scheduled events and the rest of each item are dropped before the SDK sees
-// them, and a passing check arrives without its details.
-const STATUS_FIELDS: StatusFields = { keep: ["instanceState", "systemStatus", "instanceStatus", "attachedEbsStatus"], shortenPassing: true };
+// A running instance whose three checks pass arrives as its id alone, never parsed; of the others only the
+// state and checks are, scheduled events and the rest of each item dropped before the SDK sees them.
+const STATUS_FIELDS: StatusFields = { keep: ["instanceState", "systemStatus", "instanceStatus", "attachedEbsStatus"], skim: RUNNING_AND_PASSING };
 
 // Most checks of a fleet pass: they share one object instead of 30,000 copies. The judge reads no detail
-// of a passing check, and the reader sends most of them without any (STATUS_FIELDS).
+// of a passing check.
 const PASSED: CheckStatus = Object.freeze({ status: "ok", details: Object.freeze([]) });
+const ALL_PASSED: InstanceChecks["checks"] = Object.freeze({ system: PASSED, instance: PASSED, ebs: PASSED });
 
 /** The real adapter: DescribeInstanceStatus through the reader check_instance_events shares, Name tags in batches. */
 class Ec2StatusSource implements StatusSource {
@@ -48,7 +49,8 @@ class Ec2StatusSource implements StatusSource {
     if (ids !== undefined && ids.length === 0) return [];
     const out: InstanceChecks[] = [];
     const query = { instanceIds: ids ?? [], includeStopped: selection.includeStopped };
-    await readInstanceStatuses(this.ec2, query, STATUS_FIELDS, this.conn.sendOptions, (page) => {
+    await readInstanceStatuses(this.ec2, query, STATUS_FIELDS, this.conn.sendOptions, (page, passing) => {
+      for (const instanceId of passing) out.push({ instanceId, region: this.region, state: "running", checks: ALL_PASSED });
       for (const s of page) if (s.InstanceId) out.push(toInstanceChecks(s, s.InstanceId, this.region));
     });
     return out;

@@ -1,5 +1,6 @@
 import {
   DescribeInstanceStatusCommand,
+  type DescribeInstanceStatusCommandOutput,
   type EC2Client,
   type Filter,
   type InstanceStatus,
@@ -8,7 +9,7 @@ import {
 } from "@aws-sdk/client-ec2";
 import { releaseMemory } from "../memory";
 import { batches } from "../concurrency";
-import { type Projection, projected, projectedPages } from "./xml-projection";
+import { type Projection, projected, projectedPages, skimmed } from "./xml-projection";
 
 /**
  * The one reader of DescribeInstanceStatus, shared by check_instance_events (events) and
@@ -27,48 +28,59 @@ interface StatusQuery {
 
 type SendOptions = { abortSignal: AbortSignal };
 
-// A check that passes says so in ~130 characters (`ok` and a `passed` reachability detail); most checks of a
-// fleet pass, and the SDK parses XML one character at a time.
-const PASSING_CHECK =
-  /<(systemStatus|instanceStatus|attachedEbsStatus)>\s*<status>ok<\/status>\s*<details>\s*<item>\s*<name>reachability<\/name>\s*<status>passed<\/status>\s*<\/item>\s*<\/details>\s*<\/\1>/g;
+// The parts of a DescribeInstanceStatus item as EC2 writes it, indented or not, for the two patterns below.
+const _ = "\\s*";
+const CHECKS = ["systemStatus", "instanceStatus", "attachedEbsStatus"];
+const leaf = (tag: string, value = "[^<]*") => `<${tag}>${value}</${tag}>${_}`;
+const HEAD = `<item>${_}<instanceId>([^<]+)</instanceId>${_}(?:${leaf("availabilityZone")})?(?:${leaf("outpostArn")})?`;
+const EVENTS = `<eventsSet>(?:[^<]|<(?!/eventsSet>))*</eventsSet>${_}`;
+const state = (name: string) => `<instanceState>${_}${leaf("code", "\\d+")}${leaf("name", name)}</instanceState>${_}`;
+const detail = (name: string, status: string) => `<item>${_}${leaf("name", name)}${leaf("status", status)}(?:${leaf("impairedSince")})?</item>${_}`;
+const passing = (check: string) => `<${check}>${_}${leaf("status", "ok")}<details>${_}${detail("reachability", "passed")}</details>${_}</${check}>${_}`;
+const ANY_CHECK = `<(${CHECKS.join("|")})>${_}${leaf("status")}(?:<details>${_}(?:${detail("[^<]*", "[^<]*")})*</details>${_})?</\\2>${_}`;
 
-/** Shortens each passing check to its summary, `<systemStatus><status>ok</status></systemStatus>`; nothing else. */
-export function shortenPassingChecks(xml: string): string {
-  return xml.replace(PASSING_CHECK, "<$1><status>ok</status></$1>");
-}
+/**
+ * An instance without scheduled events, whatever its state and checks: most of a fleet, and nothing in it
+ * check_instance_events would read but its id.
+ */
+export const WITHOUT_EVENTS = new RegExp(`${HEAD}${state("[^<]*")}(?:${ANY_CHECK})*</item>`, "g");
+
+/**
+ * A running instance whose three checks pass (reachability passed), events or not: most of a fleet, and
+ * nothing in it check_instance_status would say but its id.
+ */
+export const RUNNING_AND_PASSING = new RegExp(`${HEAD}(?:${EVENTS})?${state("running")}${CHECKS.map(passing).join("")}</item>`, "g");
 
 /** Which fields of each DescribeInstanceStatus item a check reads: the rest is dropped before parsing. */
 export interface StatusFields {
   keep: readonly string[];
-  /** A passing check arrives as `{Status: "ok"}` without its details. */
-  shortenPassing?: boolean;
+  /** Items matching this (WITHOUT_EVENTS, RUNNING_AND_PASSING) are not parsed: `take` gets their ids. */
+  skim?: RegExp;
 }
 
 function statusProjection(fields: StatusFields): Projection {
-  const projection: Projection = { listTag: "instanceStatusSet", keep: ["instanceId", ...fields.keep] };
-  if (fields.shortenPassing) projection.rewrite = shortenPassingChecks;
-  return projection;
+  return { listTag: "instanceStatusSet", keep: ["instanceId", ...fields.keep], skim: fields.skim };
 }
 
 /**
- * Calls `take` with each page of statuses. Pages are reduced as they arrive, so a 10,000-instance fleet
- * never sits in memory as SDK objects.
+ * Calls `take` with each page of statuses, and the ids of the page's items `fields.skim` took out unparsed.
+ * Pages are reduced as they arrive, so a 10,000-instance fleet never sits in memory as SDK objects.
  */
 export async function readInstanceStatuses(
   ec2: EC2Client,
   query: StatusQuery,
   fields: StatusFields,
   sendOptions: SendOptions,
-  take: (page: readonly InstanceStatus[]) => void,
+  take: (page: readonly InstanceStatus[], skimmedIds: readonly string[]) => void,
 ): Promise<void> {
   const projection = statusProjection(fields);
-  const each = (page: InstanceStatus[] | undefined) => {
+  const each = (page: DescribeInstanceStatusCommandOutput) => {
     releaseMemory();
-    take(page ?? []);
+    take(page.InstanceStatuses ?? [], skimmed(page));
   };
   if (query.instanceIds.length === 0) {
     const input = { IncludeAllInstances: query.includeStopped };
-    for await (const page of paginateDescribeInstanceStatus({ client: ec2, pageSize: PAGE, ...projectedPages(projection) }, input, sendOptions)) each(page.InstanceStatuses);
+    for await (const page of paginateDescribeInstanceStatus({ client: ec2, pageSize: PAGE, ...projectedPages(projection) }, input, sendOptions)) each(page);
     return;
   }
   // MaxResults may not be sent with InstanceIds, so these calls go in batches of 100 without a page size.
@@ -77,7 +89,7 @@ export async function readInstanceStatuses(
     do {
       const input = { InstanceIds: batch, IncludeAllInstances: query.includeStopped, NextToken: token };
       const page = await ec2.send(projected(new DescribeInstanceStatusCommand(input), projection), sendOptions);
-      each(page.InstanceStatuses);
+      each(page);
       token = page.NextToken || undefined;
     } while (token);
   }
