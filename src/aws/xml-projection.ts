@@ -35,30 +35,23 @@ export function projectXmlList(xml: string, listTag: string, keep: ReadonlySet<s
       continue;
     }
     // listTag > item > child: children of the items sit two levels below the list.
-    if (skipFrom < 0 && listDepth >= 0 && depth === listDepth + 2 && keep.has(name)) {
-      // A kept field is copied whole: jump to its end instead of walking its tags (~4 of 5 tags of a status).
-      const close = selfClosing ? undefined : closeOf(xml, name, end);
+    if (skipFrom < 0 && listDepth >= 0 && depth === listDepth + 2) {
+      const kept = keep.has(name);
+      // The usual case, a field that does not contain itself: jump over it whole, kept or dropped, instead
+      // of walking its tags.
+      const close = selfClosing ? end : closeOf(xml, name, end);
       if (close !== undefined) {
+        if (!kept) {
+          out.push(xml.slice(copied, m.index));
+          copied = close;
+        }
         TAG.lastIndex = close;
         continue;
       }
-    }
-    if (skipFrom < 0 && listDepth >= 0 && depth === listDepth + 2 && !keep.has(name)) {
-      if (selfClosing) {
-        out.push(xml.slice(copied, m.index));
-        copied = end;
-        continue;
+      if (!kept) {
+        skipFrom = m.index;
+        skipDepth = depth;
       }
-      const close = closeOf(xml, name, end);
-      if (close !== undefined) {
-        // The usual case, a field that does not contain itself: jump over it instead of walking its tags.
-        out.push(xml.slice(copied, m.index));
-        copied = close;
-        TAG.lastIndex = close;
-        continue;
-      }
-      skipFrom = m.index;
-      skipDepth = depth;
     }
     if (selfClosing) continue;
     if (listDepth < 0 && name === listTag) listDepth = depth;

@@ -36,6 +36,11 @@ describe("projectXmlList", () => {
     expect(projectXmlList(xml, "set", new Set(["a"]))).toBe(`<set><item><a>1</a></item></set>`);
   });
 
+  it("keeps an element that contains elements of its own name whole, and self-closing children as asked", () => {
+    const xml = `<set><item><b><b>x</b><c/></b><a/><d/><a>2</a></item></set>`;
+    expect(projectXmlList(xml, "set", new Set(["a", "b"]))).toBe(`<set><item><b><b>x</b><c/></b><a/><a>2</a></item></set>`);
+  });
+
   it("leaves a truncated answer truncated, so the SDK still reports it unparseable", () => {
     const cut = IMAGES.slice(0, IMAGES.indexOf("<deviceName>") + 5);
     const projected = projectXmlList(cut, "imagesSet", keep);
