@@ -1,9 +1,10 @@
 /**
- * Trims large XML listings (EC2 DescribeImages, DescribeInstances) down to the fields a check reads,
- * before the SDK parses them. The SDK's XML parser walks the text one character at a time: a 1 MB page
- * of 1,000 images costs ~170 ms to parse, the same page trimmed to six fields ~40 ms. For an account
- * with 20,000 images that is the difference between 3.5 s and 1 s. Only successful (2xx) answers are
- * touched; errors and pagination tokens reach the SDK as they came.
+ * Trims large XML listings (EC2 DescribeImages, DescribeInstances, DescribeInstanceStatus) down to the
+ * fields a check reads, before the SDK parses them, and skims off the items a check only counts. The SDK's
+ * XML parser walks the text one character at a time: a 1 MB page of 1,000 images costs ~170 ms to parse,
+ * the same page trimmed to six fields ~40 ms. For an account with 20,000 images that is the difference
+ * between 3.5 s and 1 s. Only successful (2xx) answers are touched; errors and pagination tokens reach the
+ * SDK as they came.
  */
 
 const TAG = /<(\/?)([A-Za-z_][\w.-]*)[^>]*?(\/?)>/g;
@@ -75,8 +76,6 @@ export interface Projection {
   listTag: string;
   /** The child elements kept in each item; every other child is dropped. */
   keep: readonly string[];
-  /** Applied to the trimmed text, e.g. to shorten a verbose form that means the same. */
-  rewrite?: (xml: string) => string;
   /**
    * Items that need no parsing, as the service writes them: a global RegExp whose group 1 is all that is
    * kept of each (its id, say, as it stands in the XML). They are taken out before anything else, and read
@@ -106,7 +105,7 @@ async function readBody(body: unknown): Promise<string | undefined> {
   if (typeof body === "string") return body;
   if (body instanceof Uint8Array) return Buffer.from(body).toString("utf8");
   if (body && typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === "function") {
-    // Buffer.concat takes the chunks as they are: copying each first costs ~40 ms on a 6 MB listing.
+    // Buffer.concat takes the chunks as they are: copying each first was ~45 ms of a 10,000-instance read.
     const chunks: Uint8Array[] = [];
     for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
     return Buffer.concat(chunks).toString("utf8");
@@ -141,7 +140,6 @@ export function projected<C extends ProjectableCommand>(command: C, projection: 
       skimmedByResponse.set(response, kept);
     }
     text = projectXmlList(text, projection.listTag, keep);
-    if (projection.rewrite) text = projection.rewrite(text);
     const trimmed = Buffer.from(text);
     response.body = trimmed;
     if (response.headers) response.headers["content-length"] = String(trimmed.length);
