@@ -1,7 +1,7 @@
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { type AwsConnection, awsRegions } from "../../src/aws/connect";
 import { nameTagsById } from "../../src/aws/ec2-instances";
-import { WITHOUT_EVENTS, instancesWithTags, readInstanceStatuses, type StatusFields } from "../../src/aws/instance-status";
+import { withoutEvents, instancesWithTags, readInstanceStatuses, type StatusFields } from "../../src/aws/instance-status";
 import type { AwsSettings } from "../../src/aws/options";
 import type { RegionalPort } from "../../src/aws/regions";
 import type { Context } from "../../src/context";
@@ -42,7 +42,7 @@ export function connectEvents(settings: AwsSettings, ctx: Context): EventsPort {
 // Only ids and events are read: an instance without events is only counted, never parsed, and the status
 // checks of the others are dropped before the SDK parses them. Parsing is most of the cost of a
 // 10,000-instance fleet.
-const EVENT_FIELDS: StatusFields = { keep: ["eventsSet"], skim: WITHOUT_EVENTS };
+const EVENT_FIELDS: StatusFields = { keep: ["eventsSet"], skim: withoutEvents };
 
 /** The EC2 side of check_instance_events: statuses with their events, then Name tags in batches. */
 class Ec2EventsSource implements EventsSource {

@@ -1,7 +1,7 @@
 import { EC2Client, type InstanceStatus, type InstanceStatusSummary } from "@aws-sdk/client-ec2";
 import { type AwsConnection, awsRegions } from "../../src/aws/connect";
 import { describeInstancesById, NAME_TAG_FIELDS, nameTag, nameTagsById } from "../../src/aws/ec2-instances";
-import { instancesWithTags, readInstanceStatuses, RUNNING_AND_PASSING, type StatusFields } from "../../src/aws/instance-status";
+import { instancesWithTags, readInstanceStatuses, runningAndPassing, type StatusFields } from "../../src/aws/instance-status";
 import type { AwsSettings } from "../../src/aws/options";
 import type { RegionalPort } from "../../src/aws/regions";
 import type { Context } from "../../src/context";
@@ -24,7 +24,7 @@ export function connectStatus(settings: AwsSettings, ctx: Context): StatusPort {
 
 // A running instance whose three checks pass arrives as its id alone, never parsed; of the others only the
 // state and checks are, scheduled events and the rest of each item dropped before the SDK sees them.
-const STATUS_FIELDS: StatusFields = { keep: ["instanceState", "systemStatus", "instanceStatus", "attachedEbsStatus"], skim: RUNNING_AND_PASSING };
+const STATUS_FIELDS: StatusFields = { keep: ["instanceState", "systemStatus", "instanceStatus", "attachedEbsStatus"], skim: runningAndPassing };
 
 // Most checks of a fleet pass: they share one object instead of 30,000 copies. The judge reads no detail
 // of a passing check.

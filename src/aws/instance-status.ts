@@ -28,34 +28,36 @@ interface StatusQuery {
 
 type SendOptions = { abortSignal: AbortSignal };
 
-// The parts of a DescribeInstanceStatus item as EC2 writes it, indented or not, for the two patterns below.
-const _ = "\\s*";
-const CHECKS = ["systemStatus", "instanceStatus", "attachedEbsStatus"];
-const leaf = (tag: string, value = "[^<]*") => `<${tag}>${value}</${tag}>${_}`;
-const HEAD = `<item>${_}<instanceId>([^<]+)</instanceId>${_}(?:${leaf("availabilityZone")})?(?:${leaf("outpostArn")})?`;
-const EVENTS = `<eventsSet>(?:[^<]|<(?!/eventsSet>))*</eventsSet>${_}`;
-const state = (name: string) => `<instanceState>${_}${leaf("code", "\\d+")}${leaf("name", name)}</instanceState>${_}`;
-const detail = (name: string, status: string) => `<item>${_}${leaf("name", name)}${leaf("status", status)}(?:${leaf("impairedSince")})?</item>${_}`;
-const passing = (check: string) => `<${check}>${_}${leaf("status", "ok")}<details>${_}${detail("reachability", "passed")}</details>${_}</${check}>${_}`;
-const ANY_CHECK = `<(${CHECKS.join("|")})>${_}${leaf("status")}(?:<details>${_}(?:${detail("[^<]*", "[^<]*")})*</details>${_})?</\\2>${_}`;
+// Read in an item's own text, as EC2 writes it (indented or not), in whatever order its elements come and
+// whatever else it holds: EC2 adds elements (availabilityZoneId, operator) that no check reads.
+const INSTANCE_ID = /<instanceId>([^<]+)<\/instanceId>/;
+const RUNNING = /<instanceState>\s*<code>\d+<\/code>\s*<name>running<\/name>\s*<\/instanceState>/;
+const PASSING = ["systemStatus", "instanceStatus", "attachedEbsStatus"].map(
+  (check) =>
+    new RegExp(`<${check}>\\s*<status>ok</status>\\s*<details>\\s*<item>\\s*<name>reachability</name>\\s*<status>passed</status>\\s*</item>\\s*</details>\\s*</${check}>`),
+);
 
 /**
  * An instance without scheduled events, whatever its state and checks: most of a fleet, and nothing in it
  * check_instance_events would read but its id.
  */
-export const WITHOUT_EVENTS = new RegExp(`${HEAD}${state("[^<]*")}(?:${ANY_CHECK})*</item>`, "g");
+export function withoutEvents(item: string): string | undefined {
+  return item.includes("<eventsSet") ? undefined : INSTANCE_ID.exec(item)?.[1];
+}
 
 /**
  * A running instance whose three checks pass (reachability passed), events or not: most of a fleet, and
  * nothing in it check_instance_status would say but its id.
  */
-export const RUNNING_AND_PASSING = new RegExp(`${HEAD}(?:${EVENTS})?${state("running")}${CHECKS.map(passing).join("")}</item>`, "g");
+export function runningAndPassing(item: string): string | undefined {
+  return RUNNING.test(item) && PASSING.every((check) => check.test(item)) ? INSTANCE_ID.exec(item)?.[1] : undefined;
+}
 
 /** Which fields of each DescribeInstanceStatus item a check reads: the rest is dropped before parsing. */
 export interface StatusFields {
   keep: readonly string[];
-  /** Items matching this (WITHOUT_EVENTS, RUNNING_AND_PASSING) are not parsed: `take` gets their ids. */
-  skim?: RegExp;
+  /** Items this gives an id for (withoutEvents, runningAndPassing) are not parsed: `take` gets their ids. */
+  skim?: (item: string) => string | undefined;
 }
 
 function statusProjection(fields: StatusFields): Projection {

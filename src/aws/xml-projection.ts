@@ -11,10 +11,11 @@ const TAG = /<(\/?)([A-Za-z_][\w.-]*)[^>]*?(\/?)>/g;
 
 /**
  * Keeps, in every item of each `listTag` element, only the child elements named in `keep`; all other
- * text is copied unchanged. Works on tags alone (a native regex scan, not a character walk), so a
- * truncated answer stays truncated and still fails to parse.
+ * text is copied unchanged. An item for which `drop` (given its whole text) returns true is left out
+ * whole. Works on tags alone (a native regex scan, not a character walk), so a truncated answer stays
+ * truncated and still fails to parse.
  */
-export function projectXmlList(xml: string, listTag: string, keep: ReadonlySet<string>): string {
+export function projectXmlList(xml: string, listTag: string, keep: ReadonlySet<string>, drop?: (item: string) => boolean): string {
   const out: string[] = [];
   let copied = 0;
   let depth = 0;
@@ -35,21 +36,23 @@ export function projectXmlList(xml: string, listTag: string, keep: ReadonlySet<s
       if (depth === listDepth && name === listTag) listDepth = -1;
       continue;
     }
-    // listTag > item > child: children of the items sit two levels below the list.
-    if (skipFrom < 0 && listDepth >= 0 && depth === listDepth + 2) {
-      const kept = keep.has(name);
-      // The usual case, a field that does not contain itself: jump over it whole, kept or dropped, instead
-      // of walking its tags.
-      const close = selfClosing ? end : closeOf(xml, name, end);
-      if (close !== undefined) {
-        if (!kept) {
+    // listTag > item > child: the items sit one level below the list, their children two.
+    const inItem = skipFrom < 0 && listDepth >= 0 && depth === listDepth + 2;
+    const isItem = skipFrom < 0 && listDepth >= 0 && depth === listDepth + 1 && drop !== undefined;
+    if (inItem || isItem) {
+      // Jump over an element whole, instead of walking its tags, wherever its end is known; only a truncated
+      // answer has none.
+      const close = selfClosing ? end : endOf(xml, name, end);
+      const dropped = isItem ? close !== undefined && drop?.(xml.slice(m.index, close)) === true : !keep.has(name);
+      if (close !== undefined && (inItem || dropped)) {
+        if (dropped) {
           out.push(xml.slice(copied, m.index));
           copied = close;
         }
         TAG.lastIndex = close;
         continue;
       }
-      if (!kept) {
+      if (dropped) {
         skipFrom = m.index;
         skipDepth = depth;
       }
@@ -62,13 +65,30 @@ export function projectXmlList(xml: string, listTag: string, keep: ReadonlySet<s
   return out.join("");
 }
 
-/** End of the `</name>` closing an element opened before `from`, if no element of that name is nested in it. */
-function closeOf(xml: string, name: string, from: number): number | undefined {
-  const at = xml.indexOf(`</${name}>`, from);
-  if (at === -1) return undefined;
-  // Searching back from the close scans only the element itself.
-  if (xml.lastIndexOf(`<${name}`, at) >= from) return undefined;
-  return at + name.length + 3;
+/** End of the `</name>` closing an element opened before `from` (elements of the same name nested in it counted), if it is there. */
+function endOf(xml: string, name: string, from: number): number | undefined {
+  const open = `<${name}`;
+  const close = `</${name}>`;
+  let depth = 1;
+  let at = from;
+  for (;;) {
+    const c = xml.indexOf(close, at);
+    if (c === -1) return undefined;
+    for (let o = xml.indexOf(open, at); o !== -1 && o < c; o = xml.indexOf(open, o + open.length)) {
+      if (opensElement(xml, o + open.length)) depth++;
+    }
+    at = c + close.length;
+    if (--depth === 0) return at;
+  }
+}
+
+/** Whether the `<name` ending at `at` opens an element: not a longer name, not self-closing. */
+function opensElement(xml: string, at: number): boolean {
+  const next = xml[at];
+  if (next === ">") return true;
+  if (next !== " " && next !== "\t" && next !== "\n" && next !== "\r") return false;
+  const gt = xml.indexOf(">", at);
+  return gt !== -1 && xml[gt - 1] !== "/";
 }
 
 export interface Projection {
@@ -77,12 +97,11 @@ export interface Projection {
   /** The child elements kept in each item; every other child is dropped. */
   keep: readonly string[];
   /**
-   * Items that need no parsing, as the service writes them: a global RegExp whose group 1 is all that is
-   * kept of each (its id, say, as it stands in the XML). They are taken out before anything else, and read
-   * back with `skimmed(output)`. An item the pattern does not match is trimmed and parsed as usual, so a
-   * pattern that is too strict costs time, never a result.
+   * Items that need no parsing: given an item's text as the service wrote it, what to keep of it (its id,
+   * say), or undefined to trim and parse it as usual. Skimmed items are left out before the SDK parses the
+   * rest, and read back with `skimmed(output)`.
    */
-  skim?: RegExp;
+  skim?: (item: string) => string | undefined;
 }
 
 const skimmedByResponse = new WeakMap<object, string[]>();
@@ -129,18 +148,19 @@ export function projected<C extends ProjectableCommand>(command: C, projection: 
     if ((response.statusCode ?? 0) < 200 || (response.statusCode ?? 0) >= 300) return result;
     const xml = await readBody(response.body);
     if (xml === undefined) return result;
-    let text = xml;
-    if (projection.skim) {
+    let drop: ((item: string) => boolean) | undefined;
+    const { skim } = projection;
+    if (skim) {
       const kept: string[] = [];
-      text = text.replace(projection.skim, (_item, id: string) => {
-        kept.push(id);
-        return "";
-      });
+      drop = (item) => {
+        const id = skim(item);
+        if (id !== undefined) kept.push(id);
+        return id !== undefined;
+      };
       // Per answer, not per call: a retried call must not report the items of a failed attempt.
       skimmedByResponse.set(response, kept);
     }
-    text = projectXmlList(text, projection.listTag, keep);
-    const trimmed = Buffer.from(text);
+    const trimmed = Buffer.from(projectXmlList(xml, projection.listTag, keep, drop));
     response.body = trimmed;
     if (response.headers) response.headers["content-length"] = String(trimmed.length);
     return result;
