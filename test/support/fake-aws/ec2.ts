@@ -173,11 +173,19 @@ function eventsOf(inst: Instance) {
   return (inst.events ?? []).map((e, k) => ({ ...e, id: e.id ?? eventIdFor(inst.id, k) }));
 }
 
+/** `use1-az1` for `us-east-1a`: the form of EC2's zone ids (the real mapping differs per account). */
+function zoneIdOf(az: string): string {
+  const m = /^([a-z]+)-([a-z])[a-z]*-(\d+)([a-z])$/.exec(az);
+  return m ? `${m[1]}${m[2]}${m[3]}-az${m[4].charCodeAt(0) - 96}` : `${az}-az1`;
+}
+
 function statusItemXml(inst: Instance, region: RegionIndex): string {
   let xml = region.statusXml.get(inst);
   if (xml !== undefined) return xml;
   const state = stateOf(inst);
-  xml = `<item><instanceId>${inst.id}</instanceId>${el("availabilityZone", region.azOf(inst))}`;
+  // As EC2 writes an item today: the zone's id and `operator` (not a managed instance) beside the zone.
+  const az = region.azOf(inst);
+  xml = `<item><instanceId>${inst.id}</instanceId>${el("availabilityZone", az)}${el("availabilityZoneId", zoneIdOf(az))}<operator><managed>false</managed></operator>`;
   const events = eventsOf(inst);
   if (events.length > 0) {
     xml += "<eventsSet>";

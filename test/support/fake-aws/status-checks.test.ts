@@ -53,6 +53,11 @@ describe("fake EC2 status checks with the real EC2Client", () => {
     expect(s?.SystemStatus?.Details?.[0]?.ImpairedSince).toBeUndefined();
   });
 
+  it("each item carries the zone, its id and the operator, as EC2 writes items today", async () => {
+    const s = await statusOf(ec2, 1);
+    expect(s).toMatchObject({ AvailabilityZone: "us-east-1a", AvailabilityZoneId: "use1-az1", Operator: { Managed: false } });
+  });
+
   it("an impaired check has a failed detail with impairedSince as a Date", async () => {
     const system = await statusOf(ec2, 2);
     expect(system?.SystemStatus).toEqual({ Status: "impaired", Details: [{ Name: "reachability", Status: "failed", ImpairedSince: SINCE }] });
