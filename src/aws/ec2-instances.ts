@@ -1,6 +1,6 @@
 import { type EC2Client, type Instance, paginateDescribeInstances, paginateDescribeTags } from "@aws-sdk/client-ec2";
 import { type Projection, projectedPages } from "./xml-projection";
-import { batches } from "../concurrency";
+import { batches, mapBounded } from "../concurrency";
 
 // A filter takes at most 200 values and, unlike InstanceIds, does not fail the whole call when one
 // instance has just been terminated.
@@ -57,6 +57,10 @@ export function nameTag(instance: Instance | undefined): string | undefined {
   return instance?.Tags?.find((t) => t.Key === "Name")?.Value;
 }
 
+const TAG_CALLS_AT_ONCE = 4;
+// The filter asks for key=Name only: the id and the value are all there is to read.
+const NAME_TAGS: Projection = { listTag: "tagSet", keep: ["resourceId", "value"] };
+
 /**
  * The `Name` tag of each of these instances (absent from the map when it has none): DescribeTags
  * filtered on key=Name and 200 resource ids per call. The answer holds four short fields per instance,
@@ -68,11 +72,12 @@ export async function nameTagsById(
   sendOptions: { abortSignal: AbortSignal },
 ): Promise<Map<string, string>> {
   const names = new Map<string, string>();
-  for (const batch of batches([...new Set(ids)], VALUES_PER_CALL)) {
+  // A few batches at once: on a real endpoint each call is mostly waiting for the answer.
+  await mapBounded(batches([...new Set(ids)], VALUES_PER_CALL), TAG_CALLS_AT_ONCE, async (batch) => {
     const input = { Filters: [{ Name: "key", Values: ["Name"] }, { Name: "resource-id", Values: batch }] };
-    for await (const page of paginateDescribeTags({ client: ec2, pageSize: PAGE }, input, sendOptions)) {
+    for await (const page of paginateDescribeTags({ client: ec2, pageSize: PAGE, ...projectedPages(NAME_TAGS) }, input, sendOptions)) {
       for (const t of page.Tags ?? []) if (t.ResourceId && t.Value !== undefined) names.set(t.ResourceId, t.Value);
     }
-  }
+  });
   return names;
 }
