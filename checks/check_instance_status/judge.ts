@@ -80,14 +80,15 @@ export function isShown(instance: InstanceChecks, rules: StatusRules): boolean {
 
 /** Judges every instance read, worst first, with the summary and the four counts. */
 export function judgeStatuses(instances: readonly InstanceChecks[], rules: StatusRules, selection: StatusSelection, now: Date): StatusVerdict {
-  const judged = instances.map((instance) => judgeInstance(instance, rules, now));
+  // Only instances with something to say are kept: in a healthy fleet of 10,000 that is none of them.
+  const judged = instances.map((instance) => judgeInstance(instance, rules, now)).filter((j) => !j.running || j.checks.length > 0);
   const count = (status: string) => judged.filter((j) => j.checks.some((c) => c.status === status)).length;
   const impaired = count("impaired");
   const insufficient = count("insufficient-data");
   const initializing = count("initializing");
   const notRunning = judged.filter((j) => !j.running).length;
 
-  const findings: Finding[] = judged.filter((j) => !j.running || j.checks.length > 0).map(toFinding);
+  const findings: Finding[] = judged.map(toFinding);
   findings.push(...unmatchedIds(instances, selection));
   findings.sort((a, b) => bySeverityDesc(a.state, b.state));
 
@@ -113,7 +114,7 @@ export function judgeStatuses(instances: readonly InstanceChecks[], rules: Statu
     }
     return { summary: selection.includeStopped ? "no instance" : "no running instance", findings, metrics };
   }
-  return { summary: summarize(judged, { impaired, insufficient, initializing, notRunning }), findings, metrics };
+  return { summary: summarize(judged, instances.length, { impaired, insufficient, initializing, notRunning }), findings, metrics };
 }
 
 function judgeInstance(instance: InstanceChecks, rules: StatusRules, now: Date): JudgedInstance {
@@ -192,8 +193,8 @@ interface Counts {
   notRunning: number;
 }
 
-function summarize(judged: JudgedInstance[], counts: Counts): string {
-  const total = judged.length;
+/** `judged`: the instances with something to say, of `total` read. */
+function summarize(judged: JudgedInstance[], total: number, counts: Counts): string {
   const notes = [
     counts.initializing > 0 ? `${counts.initializing} initializing` : "",
     counts.notRunning > 0 ? `${counts.notRunning} not running` : "",
