@@ -136,11 +136,25 @@ describe("scale: calls grow with pages, not instances", () => {
     expect(r.exitCode).toBe(2); // the default events start within 3 days + up to 24 h
     expect(perfdata(r.stdout).get("instances")).toBe("2500;;;0");
     expect(perfdata(r.stdout).get("events")).toBe("500;;;0");
-    expect(r.stdout).toMatch(/\(node-1\)/);
     // 1,000 per status page; 500 instances with events → 200 + 200 + 100 ids per DescribeTags call.
     expect(fake.count("DescribeInstanceStatus")).toBe(3);
     expect(fake.count("DescribeTags")).toBe(3);
     expect(fake.count("DescribeInstances")).toBe(0);
+    // Every instance with an event is named, whichever of the batches (run side by side) named it; the
+    // JSON output has every finding, where the plugin output stops at 4 KB.
+    const json = await events(["-t", "60", "--format", "json"], {}, 90_000);
+    const texts = (JSON.parse(json.stdout) as { findings: { text: string }[] }).findings.map((f) => f.text);
+    expect(texts).toHaveLength(500);
+    expect(texts.filter((text) => !/^i-\w+ \(node-\d+\) /.test(text))).toEqual([]);
+  }, 120_000);
+
+  it("a Name-tag lookup refused by IAM is one UNKNOWN line naming ec2:DescribeTags, whatever the batches in flight", async () => {
+    fake.setScenario(oneRegion(makeFleet({ count: 1000, eventEvery: 2, prefix: "node" })));
+    fake.inject({ action: "DescribeTags", kind: "accessDenied" });
+    const r = await events(["-t", "60"], {}, 90_000);
+    expect(r.exitCode).toBe(3);
+    expect(r.stdout).toMatch(/^EVENTS UNKNOWN: .*access denied: the credentials may not call ec2:DescribeTags/);
+    expect(r.stderr).toBe("");
   }, 120_000);
 });
 
