@@ -58,8 +58,8 @@ const PASS = (tag: string) => ({ tag, status: "ok", details: [{ name: "reachabil
 const ALL_PASS = ["systemStatus", "instanceStatus", "attachedEbsStatus"].map(PASS);
 const passingItem = (id: string, extra: Partial<Item> = {}): Item => ({ id, events: 0, state: "running", outpost: false, checks: ALL_PASS, ...extra });
 
-/** A real EC2 client whose HTTP answers are these pages, in turn; counts the calls. */
-function ec2Answering(pages: string[]) {
+/** A real EC2 client whose HTTP answers are these pages, in turn. */
+function ec2Answering(pages: string[]): EC2Client {
   let calls = 0;
   const handler = {
     handle: async () => {
@@ -67,12 +67,11 @@ function ec2Answering(pages: string[]) {
       return { response: { statusCode: 200, headers: { "content-type": "text/xml" }, body: Readable.from([Buffer.from(body)]) } };
     },
   };
-  const ec2 = new EC2Client({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, requestHandler: handler as never, maxAttempts: 1 });
-  return { ec2, calls: () => calls };
+  return new EC2Client({ region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, requestHandler: handler as never, maxAttempts: 1 });
 }
 
 async function read(pages: string[], fields: StatusFields) {
-  const { ec2, calls } = ec2Answering(pages);
+  const ec2 = ec2Answering(pages);
   const parsed: InstanceStatus[] = [];
   const skimmed: string[] = [];
   const query = { instanceIds: [], includeStopped: true };
@@ -80,7 +79,7 @@ async function read(pages: string[], fields: StatusFields) {
     parsed.push(...statuses);
     skimmed.push(...ids);
   });
-  return { parsed, skimmed, calls: calls() };
+  return { parsed, skimmed };
 }
 
 const CHECK_FIELDS = ["instanceState", "systemStatus", "instanceStatus", "attachedEbsStatus"];
@@ -104,7 +103,7 @@ describe("skimming DescribeInstanceStatus items that need no parsing", () => {
       passingItem("i-two-checks", { checks: ALL_PASS.slice(0, 2) }),
       passingItem("i-insufficient", { checks: [PASS("systemStatus"), PASS("instanceStatus"), { tag: "attachedEbsStatus", status: "insufficient-data", details: [{ name: "reachability", status: "insufficient-data" }] }] }),
       passingItem("i-init", { checks: [{ tag: "systemStatus", status: "initializing", details: [{ name: "reachability", status: "initializing" }] }, ...ALL_PASS.slice(1)] }),
-      // `ok` overall, yet a second detail fails: not the plain pass the pattern knows.
+      // `ok` overall, yet a second detail fails: not the plain pass runningAndPassing looks for.
       passingItem("i-io", { checks: [...ALL_PASS.slice(0, 2), { tag: "attachedEbsStatus", status: "ok", details: [{ name: "reachability", status: "passed" }, { name: "io", status: "failed" }] }] }),
       passingItem("i-no-details", { checks: ALL_PASS.map((c) => ({ ...c, details: [] })) }),
     ];
@@ -145,7 +144,7 @@ describe("skimming DescribeInstanceStatus items that need no parsing", () => {
 
   it("skimmed ids come with their own page, and the token still leads to the next page", async () => {
     const pages = [page([passingItem("i-1"), passingItem("i-2", { state: "stopped" })], "", "t2"), page([passingItem("i-3")], "")];
-    const { ec2 } = ec2Answering(pages);
+    const ec2 = ec2Answering(pages);
     const seen: { parsed: string[]; skimmed: readonly string[] }[] = [];
     const query = { instanceIds: [], includeStopped: true };
     await readInstanceStatuses(ec2, query, { keep: CHECK_FIELDS, skim: runningAndPassing }, { abortSignal: new AbortController().signal }, (statuses, ids) => {
