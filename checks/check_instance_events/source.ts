@@ -1,7 +1,7 @@
 import { EC2Client } from "@aws-sdk/client-ec2";
 import { type AwsConnection, awsRegions } from "../../src/aws/connect";
 import { nameTagsById } from "../../src/aws/ec2-instances";
-import { withoutEvents, instancesWithTags, readInstanceStatuses, type StatusFields } from "../../src/aws/instance-status";
+import { instancesWithTags, readInstanceStatuses, type StatusFields, withoutEvents } from "../../src/aws/instance-status";
 import type { AwsSettings } from "../../src/aws/options";
 import type { RegionalPort } from "../../src/aws/regions";
 import type { Context } from "../../src/context";
@@ -66,8 +66,8 @@ class Ec2EventsSource implements EventsSource {
     }
     const result: RegionEvents = { instances: 0, events: [], matchedByTags };
     const query = { instanceIds: ids, includeStopped: selection.includeStopped };
-    await readInstanceStatuses(this.ec2, query, EVENT_FIELDS, this.conn.sendOptions, (page, withoutEvents) => {
-      result.instances += withoutEvents.length;
+    await readInstanceStatuses(this.ec2, query, EVENT_FIELDS, this.conn.sendOptions, (page, eventless) => {
+      result.instances += eventless.length;
       for (const s of page) {
         result.instances++;
         for (const e of s.Events ?? []) {

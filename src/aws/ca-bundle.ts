@@ -43,10 +43,10 @@ export async function findCaBundle(env: Env, profile: string | undefined): Promi
   }
   const certs = pemCertificates(pem);
   if (certs.length === 0) throw new CheckError(`CA bundle ${path} (${source}) holds no PEM certificate`);
-  // The usual way hosts set both: the same file, which the runtime loaded at start. Nothing to add.
+  // The runtime loaded NODE_EXTRA_CA_CERTS at start, and hosts often point both variables at the system's
+  // bundle: then nothing is missing, and the roots (costly to list) need not be read. The same file needs
+  // no comparing at all.
   if (path === env.NODE_EXTRA_CA_CERTS?.trim()) return { path, source };
-  // The runtime loaded NODE_EXTRA_CA_CERTS at start. Hosts often point both variables at the system's
-  // bundle: then nothing is missing, and the roots (costly to list) need not be read at all.
   const extra = await nodeExtraCerts(env);
   const inExtra = new Set(extra.map(body));
   let missing = certs.filter((c) => !inExtra.has(body(c)));

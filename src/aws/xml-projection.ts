@@ -36,15 +36,23 @@ export function projectXmlList(xml: string, listTag: string, keep: ReadonlySet<s
       if (depth === listDepth && name === listTag) listDepth = -1;
       continue;
     }
-    // listTag > item > child: the items sit one level below the list, their children two.
-    const inItem = skipFrom < 0 && listDepth >= 0 && depth === listDepth + 2;
-    const isItem = skipFrom < 0 && listDepth >= 0 && depth === listDepth + 1 && drop !== undefined;
-    if (inItem || isItem) {
-      // Jump over an element whole, instead of walking its tags, wherever its end is known; only a truncated
-      // answer has none.
+    const inList = skipFrom < 0 && listDepth >= 0;
+    // listTag > item: an item `drop` accepts is left out whole, never walked.
+    if (drop && inList && depth === listDepth + 1 && !selfClosing) {
+      const close = endOf(xml, name, end);
+      if (close !== undefined && drop(xml.slice(m.index, close))) {
+        out.push(xml.slice(copied, m.index));
+        copied = close;
+        TAG.lastIndex = close;
+        continue;
+      }
+    }
+    // listTag > item > field: kept or dropped, a field is jumped over whole wherever its end is known (only
+    // a truncated answer has none), instead of walking its tags.
+    if (inList && depth === listDepth + 2) {
+      const dropped = !keep.has(name);
       const close = selfClosing ? end : endOf(xml, name, end);
-      const dropped = isItem ? close !== undefined && drop?.(xml.slice(m.index, close)) === true : !keep.has(name);
-      if (close !== undefined && (inItem || dropped)) {
+      if (close !== undefined) {
         if (dropped) {
           out.push(xml.slice(copied, m.index));
           copied = close;
